@@ -1,4 +1,5 @@
 import { builtinListTypes, type ListTypes } from './list-types.ts';
+import type { NameRule } from './names.ts';
 
 /** When the API server increments `metadata.generation` on an update. */
 export type GenerationPolicy =
@@ -31,6 +32,18 @@ export interface ResourceType {
   readonly defaultPropagation: 'Background' | 'Orphan';
   readonly shortNames: readonly string[];
   readonly listTypes: ListTypes;
+  readonly nameRule: NameRule;
+  /** fields a list's `fieldSelector` may name besides metadata.name and metadata.namespace (the kind's field-label conversion) */
+  readonly selectableFields: readonly string[];
+  /** the kind registers its own field-label conversion, which words an unsupported field `field label not supported` */
+  readonly convertsFieldLabels: boolean;
+  /** the version objects are stored at; served at other versions by rewriting `apiVersion` (CRD conversion `None`) */
+  readonly storageVersion: string;
+}
+
+/** The key the store files a resource's objects under: one per group and plural, shared by all versions. */
+export function storageKeyOf(type: Pick<ResourceType, 'group' | 'plural'>): string {
+  return `${type.group}/${type.plural}`;
 }
 
 export function apiVersionOf(type: Pick<ResourceType, 'group' | 'version'>): string {
@@ -44,7 +57,12 @@ interface BuiltinSpec {
   generation?: GenerationPolicy;
   shortNames?: string[];
   defaultPropagation?: 'Background' | 'Orphan';
+  nameRule?: NameRule;
+  selectableFields?: string[];
 }
+
+/** Kinds with their own field-label conversion in pkg/apis/<group>/<version>/conversion.go. */
+const CONVERTING_KINDS = new Set(['Namespace', 'Secret', 'Service', 'Pod', 'Event', 'ReplicaSet', 'Job']);
 
 function builtin(group: string, version: string, kind: string, spec: BuiltinSpec): ResourceType {
   return {
@@ -61,6 +79,10 @@ function builtin(group: string, version: string, kind: string, spec: BuiltinSpec
     defaultPropagation: spec.defaultPropagation ?? 'Background',
     shortNames: spec.shortNames ?? [],
     listTypes: builtinListTypes(kind),
+    nameRule: spec.nameRule ?? 'subdomain',
+    selectableFields: spec.selectableFields ?? [],
+    convertsFieldLabels: CONVERTING_KINDS.has(kind),
+    storageVersion: version,
   };
 }
 
@@ -69,21 +91,33 @@ function builtin(group: string, version: string, kind: string, spec: BuiltinSpec
  * generation behaviour of the real registry strategies (pkg/registry/<group>/<kind>/strategy.go).
  */
 export const BUILTIN_RESOURCE_TYPES: readonly ResourceType[] = [
-  builtin('', 'v1', 'Namespace', { plural: 'namespaces', namespaced: false, status: true, shortNames: ['ns'] }),
+  builtin('', 'v1', 'Namespace', { plural: 'namespaces', namespaced: false, status: true, shortNames: ['ns'], nameRule: 'label', selectableFields: ['status.phase'] }),
   builtin('', 'v1', 'ConfigMap', { plural: 'configmaps', shortNames: ['cm'] }),
-  builtin('', 'v1', 'Secret', { plural: 'secrets' }),
-  builtin('', 'v1', 'Service', { plural: 'services', status: true, shortNames: ['svc'] }),
+  builtin('', 'v1', 'Secret', { plural: 'secrets', selectableFields: ['type'] }),
+  builtin('', 'v1', 'Service', { plural: 'services', status: true, shortNames: ['svc'], nameRule: 'dns1035-label' }),
   builtin('', 'v1', 'ServiceAccount', { plural: 'serviceaccounts', shortNames: ['sa'] }),
-  builtin('', 'v1', 'Pod', { plural: 'pods', status: true, shortNames: ['po'] }),
+  builtin('', 'v1', 'Pod', {
+    plural: 'pods',
+    status: true,
+    shortNames: ['po'],
+    selectableFields: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
+  }),
   builtin('', 'v1', 'PersistentVolumeClaim', { plural: 'persistentvolumeclaims', status: true, shortNames: ['pvc'] }),
-  builtin('', 'v1', 'Event', { plural: 'events', shortNames: ['ev'] }),
+  builtin('', 'v1', 'Event', {
+    plural: 'events',
+    shortNames: ['ev'],
+    selectableFields: [
+      'involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion',
+      'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type',
+    ],
+  }),
   builtin('', 'v1', 'Endpoints', { plural: 'endpoints', shortNames: ['ep'] }),
   builtin('apps', 'v1', 'Deployment', { plural: 'deployments', status: true, generation: 'spec-or-annotations', shortNames: ['deploy'] }),
-  builtin('apps', 'v1', 'ReplicaSet', { plural: 'replicasets', status: true, generation: 'spec', shortNames: ['rs'] }),
+  builtin('apps', 'v1', 'ReplicaSet', { plural: 'replicasets', status: true, generation: 'spec', shortNames: ['rs'], selectableFields: ['status.replicas'] }),
   builtin('apps', 'v1', 'StatefulSet', { plural: 'statefulsets', status: true, generation: 'spec', shortNames: ['sts'] }),
   builtin('apps', 'v1', 'DaemonSet', { plural: 'daemonsets', status: true, generation: 'spec', shortNames: ['ds'] }),
   // batch/v1 Job keeps the pre-GC default: deleting it without a propagationPolicy orphans its pods.
-  builtin('batch', 'v1', 'Job', { plural: 'jobs', status: true, generation: 'spec', defaultPropagation: 'Orphan' }),
+  builtin('batch', 'v1', 'Job', { plural: 'jobs', status: true, generation: 'spec', defaultPropagation: 'Orphan', selectableFields: ['status.successful'] }),
   builtin('batch', 'v1', 'CronJob', { plural: 'cronjobs', status: true, generation: 'spec', shortNames: ['cj'] }),
   builtin('networking.k8s.io', 'v1', 'Ingress', { plural: 'ingresses', status: true, generation: 'spec', shortNames: ['ing'] }),
   builtin('rbac.authorization.k8s.io', 'v1', 'Role', { plural: 'roles' }),

@@ -129,3 +129,22 @@ export function pathNotFound(): ApiError {
 export function internalError(message: string): ApiError {
   return failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ reason: '', message }] });
 }
+
+/**
+ * 422 as `errors.NewGenericServerResponse(422, "", GroupResource{}, "", text, 0, false)` builds it, which is how
+ * the apiserver reports a JSON patch that does not apply: a fixed message and empty details. The body never
+ * carries `text`, so it is kept as the error's `cause` for whoever debugs the simulation.
+ */
+export function genericInvalid(text: string): ApiError {
+  const error = failure(422, 'Invalid', 'the server rejected our request due to an error in our request', {});
+  error.cause = new Error(text);
+  return error;
+}
+
+/**
+ * 500 with an empty reason: what `ErrorToAPIStatus` makes of an error that is not a Status (for example most
+ * strategic merge patch failures). The apiserver omits the empty reason from the body.
+ */
+export function unclassifiedError(message: string): ApiError {
+  return failure(500, '', message);
+}

@@ -1,0 +1,720 @@
+import { parse as parseYaml } from 'yaml';
+import { acceptedDefinitionStatus, definitionErrors } from './custom-resources.ts';
+import { cloneJson, isJsonObject, jsonEqual, sortKeys, type JsonObject, type JsonValue } from './json.ts';
+import { generateName, nameErrors } from './names.ts';
+import { applyJsonPatch } from './patch/json-patch.ts';
+import { recordUpdate } from './patch/managed-fields.ts';
+import { applyMergePatch } from './patch/merge-patch.ts';
+import { serverSideApply } from './patch/server-side-apply.ts';
+import { applyStrategicMergePatch } from './patch/strategic-merge-patch.ts';
+import { DEFINITIONS_KEY, ResourceRegistry } from './registry.ts';
+import { apiVersionOf, storageKeyOf, type ResourceType } from './resource-types.ts';
+import { route } from './router.ts';
+import { fieldLabelNotSupported, notKnownFieldSelector, parseFieldSelector, parseLabelSelector } from './selectors.ts';
+import {
+  alreadyExists,
+  ApiError,
+  badRequest,
+  conflict,
+  forbidden,
+  internalError,
+  invalid,
+  methodNotAllowed,
+  notFound,
+  OBJECT_MODIFIED,
+  unsupportedMediaType,
+  type FieldError,
+  type GroupResource,
+} from './status.ts';
+import { Store, type StoredObject, type StoreSnapshot } from './store.ts';
+
+/** A request as any transport hands it over: header names lower-case, body as text. */
+export interface ApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string | undefined;
+}
+
+export interface ApiResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+export interface ApiServerOptions {
+  /** the simulated clock; every timestamp the server writes comes from it */
+  readonly now?: () => Date;
+}
+
+/** The namespaces a new cluster has. */
+const INITIAL_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+
+/** 2025-01-01T00:00:00Z: a fixed start, so timestamps are reproducible. */
+const DEFAULT_EPOCH = Date.UTC(2025, 0, 1);
+
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
+
+const PATCH_TYPES = {
+  json: 'application/json-patch+json',
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  apply: 'application/apply-patch+yaml',
+} as const;
+
+/** Finalizers the apiserver itself adds for a non-background `propagationPolicy`; the garbage collector removes them. */
+export const FOREGROUND_FINALIZER = 'foregroundDeletion';
+export const ORPHAN_FINALIZER = 'orphan';
+
+/** Create-time defaults of built-in kinds' strategies (status set by the server, not the client). */
+const CREATE_DEFAULTS: Readonly<Record<string, (object: JsonObject, now: string) => void>> = {
+  '/namespaces': (object) => {
+    object['spec'] = { finalizers: ['kubernetes'], ...(isJsonObject(object['spec']) ? object['spec'] : {}) };
+    object['status'] = { phase: 'Active' };
+  },
+  '/pods': (object) => {
+    object['status'] = { phase: 'Pending' };
+  },
+  [DEFINITIONS_KEY]: (object, now) => {
+    object['status'] = acceptedDefinitionStatus(object, now);
+  },
+};
+
+/**
+ * A deterministic, in-memory kube-apiserver: `(method, path, query, headers, body) -> (status,
+ * headers, body)`, with the REST semantics controllers observe (optimistic concurrency, status
+ * subresource, generation, finalizers, patch types, server-side apply) and no transport of its own.
+ */
+export class ApiServer {
+  readonly store = new Store();
+  readonly registry = new ResourceRegistry(this.store);
+  readonly #now: () => Date;
+
+  constructor(options: ApiServerOptions = {}) {
+    this.#now = options.now ?? (() => new Date(DEFAULT_EPOCH));
+    for (const name of INITIAL_NAMESPACES) {
+      this.#writeInitial(namespaceType(this.registry), { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    }
+  }
+
+  snapshot(): StoreSnapshot {
+    return this.store.snapshot();
+  }
+
+  restore(snapshot: StoreSnapshot): void {
+    this.store.restore(snapshot);
+  }
+
+  handle(request: ApiRequest): ApiResponse {
+    try {
+      return this.#dispatch(request);
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : internalError(error instanceof Error ? error.message : String(error));
+      return { status: apiError.status.code, headers: JSON_HEADERS, body: JSON.stringify(apiError.status) };
+    }
+  }
+
+  #dispatch(request: ApiRequest): ApiResponse {
+    const target = route(request.path, this.registry);
+    if (target.target === 'discovery') {
+      if (request.method !== 'GET') throw methodNotAllowed();
+      return respond(200, JSON.stringify(target.document));
+    }
+    const { type, namespace, name, subresource } = target;
+    const dryRun = request.query.get('dryRun') === 'All';
+    const before = dryRun ? this.store.snapshot() : undefined;
+    try {
+      switch (request.method) {
+        case 'GET':
+          if (name !== undefined) return this.#serve(200, type, this.#existing(type, namespace, name));
+          if (request.query.get('watch') === 'true' || request.query.get('watch') === '1') throw methodNotAllowed();
+          return this.#list(type, namespace, request.query);
+        case 'POST':
+          if (name !== undefined || (type.namespaced && namespace === undefined)) throw methodNotAllowed();
+          return this.#create(type, namespace ?? '', parseBody(request), fieldManager(request));
+        case 'PUT':
+          if (name === undefined) throw methodNotAllowed();
+          return this.#update(type, namespace ?? '', name, subresource, parseBody(request), fieldManager(request));
+        case 'PATCH':
+          if (name === undefined) throw methodNotAllowed();
+          return this.#patch(type, namespace ?? '', name, subresource, request);
+        case 'DELETE':
+          if (name === undefined) return this.#deleteCollection(type, namespace, request);
+          if (subresource !== undefined) throw methodNotAllowed();
+          return this.#delete(type, namespace ?? '', name, deleteOptions(request));
+        default:
+          throw methodNotAllowed();
+      }
+    } finally {
+      if (before) this.store.restore(before);
+    }
+  }
+
+  // ---- reads ----
+
+  #existing(type: ResourceType, namespace: string | undefined, name: string): StoredObject {
+    const stored = this.store.get(storageKeyOf(type), namespace ?? '', name);
+    if (!stored) throw notFound(groupResource(type), name);
+    return stored;
+  }
+
+  #serve(status: number, type: ResourceType, stored: StoredObject): ApiResponse {
+    return respond(status, servedJson(type, stored));
+  }
+
+  #list(type: ResourceType, namespace: string | undefined, query: URLSearchParams): ApiResponse {
+    const labels = parseLabelSelector(query.get('labelSelector') ?? '');
+    const fields = parseFieldSelector(
+      query.get('fieldSelector') ?? '',
+      ['metadata.name', 'metadata.namespace', ...type.selectableFields],
+      type.convertsFieldLabels ? fieldLabelNotSupported : notKnownFieldSelector,
+    );
+    let items = this.store.list(storageKeyOf(type), namespace).filter((stored) => {
+      const metadata = metadataOf(stored.object);
+      const objectLabels = isJsonObject(metadata['labels']) ? (metadata['labels'] as Record<string, string>) : undefined;
+      return labels.matches(objectLabels) && fields.matches(selectableValues(stored.object, fields.requirements.map((requirement) => requirement.field)));
+    });
+    const listMetadata: JsonObject = { resourceVersion: String(this.store.revision) };
+    const start = query.get('continue');
+    if (start) {
+      const after = decodeContinue(start);
+      items = items.filter((stored) => objectKey(stored.object) > after);
+    }
+    const limit = Number(query.get('limit') ?? '0');
+    if (Number.isInteger(limit) && limit > 0 && items.length > limit) {
+      const last = items[limit - 1];
+      listMetadata['remainingItemCount'] = items.length - limit;
+      items = items.slice(0, limit);
+      if (last) listMetadata['continue'] = encodeContinue(objectKey(last.object));
+    }
+    const itemJson = items.map((stored) => (type.custom ? servedJson(type, stored) : withoutTypeMeta(stored.json)));
+    const head = JSON.stringify({ apiVersion: apiVersionOf(type), kind: `${type.kind}List`, metadata: listMetadata });
+    return respond(200, `${head.slice(0, -1)},"items":[${itemJson.join(',')}]}`);
+  }
+
+  // ---- create ----
+
+  #create(type: ResourceType, namespace: string, body: JsonObject, manager: string): ApiResponse {
+    const object = this.#admitNew(type, namespace, body);
+    const tracked = recordUpdate({ live: undefined, next: object, manager, apiVersion: apiVersionOf(type), time: this.#timestamp(), listTypes: type.listTypes });
+    return this.#serve(201, type, this.#store(type, tracked));
+  }
+
+  /** Checks and completes a new object (name, namespace, system fields, create-time defaults); does not store it. */
+  #admitNew(type: ResourceType, namespace: string, body: JsonObject): JsonObject {
+    checkTypeMeta(type, body);
+    const object = cloneJson(body);
+    object['apiVersion'] = type.custom ? apiVersionOf({ group: type.group, version: type.storageVersion }) : apiVersionOf(type);
+    object['kind'] = type.kind;
+    const metadata = metadataOf(object);
+    if (type.namespaced) {
+      if (metadata['namespace'] !== undefined && metadata['namespace'] !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      metadata['namespace'] = namespace;
+    } else {
+      delete metadata['namespace'];
+    }
+    const storageKey = storageKeyOf(type);
+    let name = typeof metadata['name'] === 'string' ? metadata['name'] : '';
+    if (name === '' && typeof metadata['generateName'] === 'string' && metadata['generateName'] !== '') {
+      name = generateName(metadata['generateName'], (candidate) => this.store.get(storageKey, namespace, candidate) !== undefined);
+      metadata['name'] = name;
+    }
+    if (name === '') {
+      throw invalid(groupKind(type), '', [{ field: 'metadata.name', reason: 'FieldValueRequired', detail: 'Required value: name or generateName is required' }]);
+    }
+    const errors = [...nameErrors(name, type.nameRule), ...(storageKey === DEFINITIONS_KEY ? definitionErrors(object) : [])];
+    if (errors.length > 0) throw invalid(groupKind(type), name, errors);
+    if (type.namespaced) this.#checkNamespaceAcceptsCreate(type, namespace, name);
+    if (this.store.get(storageKey, namespace, name)) throw alreadyExists(groupResource(type), name);
+
+    for (const field of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink']) delete metadata[field];
+    metadata['uid'] = this.store.nextUid();
+    metadata['creationTimestamp'] = this.#timestamp();
+    if (type.generation !== 'none') metadata['generation'] = 1;
+    else delete metadata['generation'];
+    if (type.statusSubresource) delete object['status'];
+    CREATE_DEFAULTS[storageKey]?.(object, this.#timestamp());
+    return object;
+  }
+
+  #checkNamespaceAcceptsCreate(type: ResourceType, namespace: string, name: string): void {
+    const stored = this.store.get('/namespaces', '', namespace);
+    if (!stored) throw notFound({ group: '', resource: 'namespaces' }, namespace);
+    if (metadataOf(stored.object)['deletionTimestamp'] !== undefined) {
+      throw forbidden(groupResource(type), name, `unable to create new content in namespace ${namespace} because it is being terminated`, [
+        { reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' },
+      ]);
+    }
+  }
+
+  // ---- update and patch ----
+
+  #update(type: ResourceType, namespace: string, name: string, subresource: 'status' | undefined, body: JsonObject, manager: string): ApiResponse {
+    checkTypeMeta(type, body);
+    const metadata = metadataOf(body);
+    if (metadata['name'] !== undefined && metadata['name'] !== name) {
+      throw badRequest(`the name of the object (${String(metadata['name'])}) does not match the name on the URL (${name})`);
+    }
+    if (type.namespaced && metadata['namespace'] !== undefined && metadata['namespace'] !== namespace) {
+      throw badRequest(`the namespace of the object (${String(metadata['namespace'])}) does not match the namespace on the request (${namespace})`);
+    }
+    const existing = this.#existing(type, namespace, name);
+    const live = metadataOf(existing.object);
+    const uid = metadata['uid'];
+    if (typeof uid === 'string' && uid !== '' && uid !== live['uid']) {
+      throw conflict(groupResource(type), name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${String(live['uid'])}`);
+    }
+    this.#checkResourceVersion(type, existing, metadata['resourceVersion'], true);
+    return this.#commitUpdate(type, existing, body, subresource, { manager });
+  }
+
+  #patch(type: ResourceType, namespace: string, name: string, subresource: 'status' | undefined, request: ApiRequest): ApiResponse {
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
+    const accepted = type.custom
+      ? [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply]
+      : [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic, PATCH_TYPES.apply];
+    if (!accepted.includes(contentType as (typeof accepted)[number])) throw unsupportedMediaType(accepted);
+    const force = request.query.get('force');
+    if (contentType === PATCH_TYPES.apply) return this.#apply(type, namespace, name, subresource, request, force === 'true');
+    if (force !== null) throw badRequest('force may not be specified for non-apply patch');
+
+    const existing = this.#existing(type, namespace, name);
+    const patch = parsePatch(request.body);
+    let next: JsonValue;
+    if (contentType === PATCH_TYPES.json) {
+      next = applyJsonPatch(cloneJson(existing.object as JsonObject), patch);
+    } else {
+      if (!isJsonObject(patch)) throw badRequest('the body of the patch is not a JSON object');
+      next =
+        contentType === PATCH_TYPES.merge
+          ? applyMergePatch(cloneJson(existing.object as JsonObject), patch)
+          : applyStrategicMergePatch(cloneJson(existing.object as JsonObject), patch, type.listTypes);
+    }
+    if (!isJsonObject(next)) throw badRequest('the patch did not result in an object');
+    this.#checkImmutableMetadata(type, existing, next);
+    // A resourceVersion the patch sets is a precondition (kubectl patch --resource-version relies on it).
+    this.#checkResourceVersion(type, existing, metadataOf(next)['resourceVersion'], false);
+    return this.#commitUpdate(type, existing, next, subresource, { manager: fieldManager(request) });
+  }
+
+  #apply(type: ResourceType, namespace: string, name: string, subresource: 'status' | undefined, request: ApiRequest, force: boolean): ApiResponse {
+    const manager = request.query.get('fieldManager');
+    if (!manager) throw badRequest('fieldManager is required for apply requests');
+    const applied = parseApplyBody(request.body);
+    const appliedMetadata = metadataOf(applied);
+    if (appliedMetadata['name'] !== undefined && appliedMetadata['name'] !== name) {
+      throw badRequest(`the name of the object (${String(appliedMetadata['name'])}) does not match the name on the URL (${name})`);
+    }
+    checkTypeMeta(type, applied);
+    const config = endpointView(type, applied, subresource);
+    const existing = this.store.get(storageKeyOf(type), namespace, name);
+    const time = this.#timestamp();
+    const common = { manager, force, apiVersion: apiVersionOf(type), time, listTypes: type.listTypes, ...(subresource ? { subresource } : {}) };
+    if (!existing) {
+      if (subresource !== undefined) throw notFound(groupResource(type), name);
+      const created = serverSideApply({ live: undefined, applied: { ...config, metadata: { ...metadataOf(config), name } }, ...common });
+      const managedFields = metadataOf(created)['managedFields'];
+      const object = this.#admitNew(type, namespace, created);
+      if (managedFields !== undefined) metadataOf(object)['managedFields'] = managedFields;
+      return this.#serve(201, type, this.#store(type, object));
+    }
+    this.#checkResourceVersion(type, existing, appliedMetadata['resourceVersion'], false);
+    const next = serverSideApply({ live: cloneJson(existing.object as JsonObject), applied: config, ...common });
+    return this.#commitUpdate(type, existing, next, subresource, { managedFieldsDone: true });
+  }
+
+  #checkResourceVersion(type: ResourceType, existing: StoredObject, resourceVersion: JsonValue | undefined, required: boolean): void {
+    const name = String(metadataOf(existing.object)['name']);
+    if (resourceVersion === undefined || resourceVersion === null || resourceVersion === '') {
+      if (required && !type.allowUnconditionalUpdate) {
+        throw invalid(groupKind(type), name, [
+          { field: 'metadata.resourceVersion', reason: 'FieldValueInvalid', detail: 'Invalid value: 0x0: must be specified for an update' },
+        ]);
+      }
+      return;
+    }
+    if (resourceVersion !== metadataOf(existing.object)['resourceVersion']) throw conflict(groupResource(type), name, OBJECT_MODIFIED);
+  }
+
+  #checkImmutableMetadata(type: ResourceType, existing: StoredObject, next: JsonObject): void {
+    const live = metadataOf(existing.object);
+    const proposed = metadataOf(next);
+    const errors: FieldError[] = [];
+    for (const field of ['name', 'namespace', 'uid']) {
+      if (proposed[field] !== live[field]) {
+        errors.push({ field: `metadata.${field}`, reason: 'FieldValueInvalid', detail: `Invalid value: ${JSON.stringify(proposed[field] ?? '')}: field is immutable` });
+      }
+    }
+    if (errors.length > 0) throw invalid(groupKind(type), String(live['name']), errors);
+  }
+
+  /**
+   * The shared tail of PUT, PATCH and apply: keep what the endpoint may not change, restore system
+   * fields, enforce finalizer rules, bump generation, track managed fields, and store unless nothing changed.
+   */
+  #commitUpdate(
+    type: ResourceType,
+    existing: StoredObject,
+    proposed: JsonObject,
+    subresource: 'status' | undefined,
+    tracking: { manager: string } | { managedFieldsDone: true },
+  ): ApiResponse {
+    const live = existing.object as JsonObject;
+    const liveMetadata = metadataOf(live);
+    const name = String(liveMetadata['name']);
+    let next = endpointMerge(type, live, proposed, subresource);
+    next['apiVersion'] = live['apiVersion'] ?? apiVersionOf(type);
+    next['kind'] = type.kind;
+    const metadata = metadataOf(next);
+    for (const field of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'namespace']) {
+      if (liveMetadata[field] === undefined) delete metadata[field];
+      else metadata[field] = liveMetadata[field] as JsonValue;
+    }
+    metadata['name'] = name;
+    metadata['resourceVersion'] = liveMetadata['resourceVersion'] as JsonValue;
+    delete metadata['selfLink'];
+    this.#checkFinalizers(type, live, next);
+    if (type.generation !== 'none' && generationChanges(type, live, next)) metadata['generation'] = Number(liveMetadata['generation'] ?? 0) + 1;
+    if ('manager' in tracking) {
+      next = recordUpdate({
+        live,
+        next,
+        manager: tracking.manager,
+        apiVersion: apiVersionOf(type),
+        time: this.#timestamp(),
+        listTypes: type.listTypes,
+        ...(subresource ? { subresource } : {}),
+      });
+    }
+    if (jsonEqual(next, live)) return this.#serve(200, type, existing);
+    if (liveMetadata['deletionTimestamp'] !== undefined && !holdsDeletion(type, next)) {
+      this.store.remove(storageKeyOf(type), String(liveMetadata['namespace'] ?? ''), name);
+      return respond(200, JSON.stringify(next));
+    }
+    return this.#serve(200, type, this.#store(type, next));
+  }
+
+  #checkFinalizers(type: ResourceType, live: JsonObject, next: JsonObject): void {
+    if (metadataOf(live)['deletionTimestamp'] === undefined) return;
+    const before = new Set(stringList(metadataOf(live)['finalizers']));
+    const added = stringList(metadataOf(next)['finalizers']).filter((finalizer) => !before.has(finalizer));
+    if (added.length === 0) return;
+    throw invalid(groupKind(type), String(metadataOf(live)['name']), [
+      {
+        field: 'metadata.finalizers',
+        reason: 'FieldValueForbidden',
+        detail: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((finalizer) => JSON.stringify(finalizer)).join(', ')}}`,
+      },
+    ]);
+  }
+
+  // ---- delete ----
+
+  #delete(type: ResourceType, namespace: string, name: string, options: JsonObject): ApiResponse {
+    const existing = this.#existing(type, namespace, name);
+    const live = metadataOf(existing.object);
+    const preconditions = isJsonObject(options['preconditions']) ? options['preconditions'] : {};
+    if (typeof preconditions['uid'] === 'string' && preconditions['uid'] !== live['uid']) {
+      throw conflict(groupResource(type), name, `Precondition failed: UID in precondition: ${preconditions['uid']}, UID in object meta: ${String(live['uid'])}`);
+    }
+    if (typeof preconditions['resourceVersion'] === 'string' && preconditions['resourceVersion'] !== live['resourceVersion']) {
+      throw conflict(
+        groupResource(type),
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${preconditions['resourceVersion']}, ResourceVersion in object meta: ${String(live['resourceVersion'])}`,
+      );
+    }
+    const object = cloneJson(existing.object as JsonObject);
+    const metadata = metadataOf(object);
+    const finalizers = stringList(live['finalizers']);
+    metadata['finalizers'] = deletionFinalizers(finalizers, propagationPolicy(type, options, finalizers));
+    if (stringList(metadata['finalizers']).length === 0) delete metadata['finalizers'];
+    if (!holdsDeletion(type, object) && !this.#gracefulPod(type, object, options)) {
+      this.store.remove(storageKeyOf(type), namespace, name);
+      // Pods and custom resources answer with the deleted object; other built-ins with a Status (registry.Store.ReturnDeletedObject).
+      if (type.custom || type.kind === 'Pod') return this.#serve(200, type, existing);
+      const details: JsonObject = { name, ...(type.group === '' ? {} : { group: type.group }), kind: type.plural, uid: String(live['uid']) };
+      return respond(200, JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details }));
+    }
+    if (metadata['deletionTimestamp'] === undefined) {
+      metadata['deletionTimestamp'] = this.#timestamp();
+      metadata['deletionGracePeriodSeconds'] = this.#gracefulPod(type, object, options) ? gracePeriod(object, options) : 0;
+      if (storageKeyOf(type) === '/namespaces') object['status'] = { ...(isJsonObject(object['status']) ? object['status'] : {}), phase: 'Terminating' };
+    }
+    if (jsonEqual(object, existing.object as JsonObject)) return this.#serve(200, type, existing);
+    return this.#serve(200, type, this.#store(type, object));
+  }
+
+  /** A pod bound to a node waits for its kubelet to confirm termination, unless the grace period is 0. */
+  #gracefulPod(type: ResourceType, pod: JsonObject, options: JsonObject): boolean {
+    if (type.custom || type.kind !== 'Pod') return false;
+    const spec = isJsonObject(pod['spec']) ? pod['spec'] : {};
+    return typeof spec['nodeName'] === 'string' && spec['nodeName'] !== '' && gracePeriod(pod, options) > 0;
+  }
+
+  #deleteCollection(type: ResourceType, namespace: string | undefined, request: ApiRequest): ApiResponse {
+    const listed = JSON.parse(this.#list(type, namespace, request.query).body) as { items: JsonObject[] };
+    const options = deleteOptions(request);
+    const deleted = listed.items.map((item) => {
+      const metadata = metadataOf(item);
+      const response = this.#delete(type, String(metadata['namespace'] ?? ''), String(metadata['name']), options);
+      return JSON.parse(response.body) as JsonValue;
+    });
+    const items = deleted.filter((item) => isJsonObject(item) && item['kind'] !== 'Status');
+    return respond(200, JSON.stringify({ apiVersion: apiVersionOf(type), kind: `${type.kind}List`, metadata: { resourceVersion: String(this.store.revision) }, items }));
+  }
+
+  // ---- storage ----
+
+  #store(type: ResourceType, object: JsonObject): StoredObject {
+    const metadata = metadataOf(object);
+    return this.store.write(storageKeyOf(type), String(metadata['namespace'] ?? ''), String(metadata['name']), normalise(object));
+  }
+
+  #writeInitial(type: ResourceType, object: JsonObject): void {
+    this.#store(type, this.#admitNew(type, '', object));
+  }
+
+  #timestamp(): string {
+    return this.#now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+}
+
+// ---- helpers without server state ----
+
+function namespaceType(registry: ResourceRegistry): ResourceType {
+  const type = registry.byPath('', 'v1', 'namespaces');
+  if (!type) throw new Error('the Namespace kind is built in');
+  return type;
+}
+
+function respond(status: number, body: string): ApiResponse {
+  return { status, headers: JSON_HEADERS, body };
+}
+
+function groupResource(type: ResourceType): GroupResource {
+  return { group: type.group, resource: type.plural };
+}
+
+function groupKind(type: ResourceType): { group: string; kind: string } {
+  return { group: type.group, kind: type.kind };
+}
+
+/** The metadata map of an object, created empty when absent. */
+function metadataOf(object: JsonObject | Readonly<JsonObject>): JsonObject {
+  const metadata = object['metadata'];
+  if (isJsonObject(metadata)) return metadata;
+  const created: JsonObject = {};
+  if (!Object.isFrozen(object)) (object as JsonObject)['metadata'] = created;
+  return created;
+}
+
+function stringList(value: JsonValue | undefined): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function objectKey(object: Readonly<JsonObject>): string {
+  const metadata = metadataOf(object);
+  return `${String(metadata['namespace'] ?? '')}/${String(metadata['name'])}`;
+}
+
+/** The values of the named fields (dotted paths) as a field selector compares them: text, absent as ''. */
+function selectableValues(object: Readonly<JsonObject>, paths: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const path of paths) {
+    let value: JsonValue | undefined = object as JsonObject;
+    for (const field of path.split('.')) value = isJsonObject(value) ? value[field] : undefined;
+    values[path] = value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  }
+  return values;
+}
+
+function encodeContinue(key: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', start: key })).toString('base64url');
+}
+
+function decodeContinue(token: string): string {
+  try {
+    const decoded = JSON.parse(Buffer.from(token, 'base64url').toString()) as { start?: unknown };
+    if (typeof decoded.start === 'string') return decoded.start;
+  } catch {
+    // fall through to the apiserver's error
+  }
+  throw badRequest(`continue key is not valid: ${token}`);
+}
+
+/** Stored objects put `apiVersion`, `kind`, `metadata` first and sort every other key, as the apiserver's encoders do. */
+function normalise(object: JsonObject): JsonObject {
+  const { apiVersion, kind, metadata, ...rest } = object;
+  const normalised: JsonObject = {};
+  if (apiVersion !== undefined) normalised['apiVersion'] = apiVersion;
+  if (kind !== undefined) normalised['kind'] = kind;
+  normalised['metadata'] = sortKeys(metadata ?? {});
+  return Object.assign(normalised, sortKeys(rest));
+}
+
+/** A stored object as served at `type`'s version (CRD versions share storage: only `apiVersion` differs). */
+function servedJson(type: ResourceType, stored: StoredObject): string {
+  const apiVersion = apiVersionOf(type);
+  if (stored.object['apiVersion'] === apiVersion) return stored.json;
+  return JSON.stringify({ ...stored.object, apiVersion });
+}
+
+/** Lists of built-in kinds leave `apiVersion` and `kind` out of their items. */
+function withoutTypeMeta(json: string): string {
+  return `{${json.slice(json.indexOf('"metadata":'))}`;
+}
+
+function parseBody(request: ApiRequest): JsonObject {
+  let body: unknown;
+  try {
+    body = JSON.parse(request.body ?? '');
+  } catch (error) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isJsonObject(body)) throw badRequest('the request body is not a JSON object');
+  return body;
+}
+
+function parsePatch(body: string | undefined): JsonValue {
+  try {
+    return JSON.parse(body ?? '') as JsonValue;
+  } catch (error) {
+    throw badRequest(`error decoding patch: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function parseApplyBody(body: string | undefined): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(body ?? '');
+  } catch (error) {
+    throw badRequest(`error decoding YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (!isJsonObject(parsed)) throw badRequest('error decoding YAML: the apply configuration is not an object');
+  return parsed;
+}
+
+/** The body's apiVersion and kind, when given, must be the endpoint's. */
+function checkTypeMeta(type: ResourceType, body: JsonObject): void {
+  const apiVersion = body['apiVersion'];
+  const kind = body['kind'];
+  const served = type.custom ? [...new Set([apiVersionOf(type), apiVersionOf({ group: type.group, version: type.storageVersion })])] : [apiVersionOf(type)];
+  if (apiVersion !== undefined && apiVersion !== '' && !served.includes(String(apiVersion))) {
+    throw badRequest(`the API version in the data (${String(apiVersion)}) does not match the expected API version (${apiVersionOf(type)})`);
+  }
+  if (kind !== undefined && kind !== '' && kind !== type.kind) {
+    throw badRequest(`the kind in the data (${String(kind)}) does not match the expected kind (${type.kind})`);
+  }
+}
+
+/** The field manager a write is attributed to: `?fieldManager=`, else the User-Agent's product name, as the apiserver derives it. */
+function fieldManager(request: ApiRequest): string {
+  const explicit = request.query.get('fieldManager');
+  if (explicit) return explicit;
+  const userAgent = request.headers['user-agent'] ?? '';
+  return userAgent.split('/')[0]?.trim() || 'unknown';
+}
+
+/** What an apply to this endpoint may set: the main endpoint of a kind with a status subresource ignores status; `/status` only takes status. */
+function endpointView(type: ResourceType, applied: JsonObject, subresource: 'status' | undefined): JsonObject {
+  if (subresource === 'status') {
+    const view: JsonObject = { apiVersion: applied['apiVersion'] ?? apiVersionOf(type), kind: applied['kind'] ?? type.kind, metadata: applied['metadata'] ?? {} };
+    if (applied['status'] !== undefined) view['status'] = applied['status'];
+    return view;
+  }
+  if (!type.statusSubresource) return applied;
+  const { status: _ignored, ...rest } = applied;
+  return rest;
+}
+
+/** Combines a proposed object with the live one according to the endpoint written to. */
+function endpointMerge(type: ResourceType, live: JsonObject, proposed: JsonObject, subresource: 'status' | undefined): JsonObject {
+  if (subresource === 'status') {
+    const next = cloneJson(live);
+    const proposedManagedFields = metadataOf(proposed)['managedFields'];
+    if (proposed['status'] === undefined) delete next['status'];
+    else next['status'] = proposed['status'];
+    if (proposedManagedFields !== undefined) metadataOf(next)['managedFields'] = proposedManagedFields;
+    return next;
+  }
+  if (!type.statusSubresource) return proposed;
+  const next = { ...proposed };
+  if (live['status'] === undefined) delete next['status'];
+  else next['status'] = live['status'];
+  return next;
+}
+
+function generationChanges(type: ResourceType, live: JsonObject, next: JsonObject): boolean {
+  switch (type.generation) {
+    case 'none':
+      return false;
+    case 'spec':
+      return !jsonEqual(live['spec'], next['spec']);
+    case 'spec-or-annotations':
+      return !jsonEqual(live['spec'], next['spec']) || !jsonEqual(metadataOf(live)['annotations'], metadataOf(next)['annotations']);
+    case 'outside-metadata': {
+      const ignored = type.statusSubresource ? ['metadata', 'status'] : ['metadata'];
+      const keys = new Set([...Object.keys(live), ...Object.keys(next)].filter((key) => !ignored.includes(key)));
+      return [...keys].some((key) => !jsonEqual(live[key], next[key]));
+    }
+  }
+}
+
+function deleteOptions(request: ApiRequest): JsonObject {
+  let options: JsonObject = {};
+  if (request.body !== undefined && request.body.trim() !== '') {
+    const parsed = parsePatch(request.body);
+    if (isJsonObject(parsed)) options = parsed;
+  }
+  for (const field of ['propagationPolicy', 'gracePeriodSeconds']) {
+    const value = request.query.get(field);
+    if (value !== null && options[field] === undefined) options[field] = field === 'gracePeriodSeconds' ? Number(value) : value;
+  }
+  return options;
+}
+
+/**
+ * The policy a delete follows: the request's, else a garbage-collector finalizer already on the
+ * object, else the kind's default (registry.Store's shouldOrphanDependents/shouldDeleteDependents).
+ */
+function propagationPolicy(type: ResourceType, options: JsonObject, finalizers: readonly string[]): string {
+  const policy = options['propagationPolicy'];
+  if (policy === 'Background' || policy === 'Foreground' || policy === 'Orphan') return policy;
+  if (policy !== undefined && policy !== null) {
+    throw badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`);
+  }
+  if (options['orphanDependents'] === true) return 'Orphan';
+  if (options['orphanDependents'] === false) return 'Background';
+  if (finalizers.includes(ORPHAN_FINALIZER)) return 'Orphan';
+  if (finalizers.includes(FOREGROUND_FINALIZER)) return 'Foreground';
+  return type.defaultPropagation;
+}
+
+/** The finalizers a delete leaves on the object: the garbage-collector finalizer of the policy replaces the other one. */
+function deletionFinalizers(finalizers: readonly string[], policy: string): string[] {
+  const kept = finalizers.filter((finalizer) => finalizer !== FOREGROUND_FINALIZER && finalizer !== ORPHAN_FINALIZER);
+  if (policy === 'Foreground') return [...kept, FOREGROUND_FINALIZER];
+  if (policy === 'Orphan') return [...kept, ORPHAN_FINALIZER];
+  return kept;
+}
+
+/**
+ * Whether something still holds a deleted object: a finalizer, or for a namespace its
+ * `spec.finalizers`, which the namespace controller removes once the namespace is empty.
+ */
+function holdsDeletion(type: ResourceType, object: JsonObject): boolean {
+  if (stringList(metadataOf(object)['finalizers']).length > 0) return true;
+  if (storageKeyOf(type) !== '/namespaces') return false;
+  const spec = isJsonObject(object['spec']) ? object['spec'] : {};
+  return stringList(spec['finalizers']).length > 0;
+}
+
+function gracePeriod(pod: JsonObject, options: JsonObject): number {
+  if (typeof options['gracePeriodSeconds'] === 'number') return options['gracePeriodSeconds'];
+  const spec = isJsonObject(pod['spec']) ? pod['spec'] : {};
+  return typeof spec['terminationGracePeriodSeconds'] === 'number' ? spec['terminationGracePeriodSeconds'] : 30;
+}
