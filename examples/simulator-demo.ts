@@ -75,11 +75,17 @@ show('strategic merge patch of a custom resource', await failure(custom.patchNam
   k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
 )));
 
-await core.patchNamespacedConfigMap(
-  { name: 'settings', namespace: 'default', fieldManager: 'operator', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { mode: 'operator' } } },
+const applyConfig = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { mode: 'operator' } };
+show('server-side apply of data.mode, which the replace calls above own', await failure(core.patchNamespacedConfigMap(
+  { name: 'settings', namespace: 'default', fieldManager: 'operator', body: applyConfig },
+  k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
+)));
+const forced = await core.patchNamespacedConfigMap(
+  { name: 'settings', namespace: 'default', fieldManager: 'operator', force: true, body: applyConfig },
   k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
 );
-show('server-side apply of a field another manager owns', await failure(core.patchNamespacedConfigMap(
+show('the same apply with force takes the field over', forced.metadata?.managedFields?.map((entry) => `${entry.manager} (${entry.operation})`).join(', ') ?? '');
+show('another manager applying a different value now conflicts with the operator', await failure(core.patchNamespacedConfigMap(
   { name: 'settings', namespace: 'default', fieldManager: 'intruder', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { mode: 'intruder' } } },
   k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.ServerSideApply),
 )));

@@ -17,6 +17,8 @@ const KUBECONFIG_OPTIONS = {
   currentContext: 'fixpoint',
 };
 
+const NODE_FETCH_USER_AGENT = 'node-fetch/1.0 (+https://github.com/bitinn/node-fetch)';
+
 type KubeConfigFactory = (server: ApiServer) => ClientNode.KubeConfig;
 const factories = new WeakMap<ClientNodeModule, KubeConfigFactory>();
 
@@ -76,6 +78,8 @@ function send(clientNode: ClientNodeModule, server: ApiServer, request: ClientNo
   const url = new URL(request.getUrl());
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.getHeaders())) headers[name.toLowerCase()] = value;
+  // client-node 2.x sets its User-Agent in a middleware; 1.x leaves it to node-fetch, whose default this is.
+  headers['user-agent'] ??= NODE_FETCH_USER_AGENT;
   const body = request.getBody();
   const response = server.handle({
     method: request.getHttpMethod(),

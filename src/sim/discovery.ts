@@ -38,6 +38,8 @@ function groupOf(members: readonly ResourceType[]): JsonObject {
 export function resourceList(types: readonly ResourceType[], group: string, version: string): JsonObject | undefined {
   const served = types.filter((type) => type.group === group && type.version === version);
   if (served.length === 0) return undefined;
+  // Built-in groups list resources in registration order; the CRD discovery controller sorts by name.
+  if (served.every((type) => type.custom)) served.sort((a, b) => (a.plural < b.plural ? -1 : 1));
   const resources: JsonObject[] = [];
   for (const type of served) {
     resources.push({

@@ -2,7 +2,8 @@ import type { JsonObject } from './json.ts';
 
 /** `metav1.StatusCause`: one reason a request failed, pointing at a field where it can. */
 export interface StatusCause {
-  reason: string;
+  /** omitted when empty, as Go's `omitempty` does */
+  reason?: string;
   message: string;
   field?: string;
 }
@@ -14,7 +15,8 @@ export interface Status {
   metadata: JsonObject;
   status: 'Failure';
   message: string;
-  reason: string;
+  /** omitted when empty (an error the apiserver could not classify) */
+  reason?: string;
   details?: { name?: string; group?: string; kind?: string; uid?: string; causes?: StatusCause[] };
   code: number;
 }
@@ -45,8 +47,17 @@ function qualified(name: string, group: string): string {
 }
 
 function failure(code: number, reason: string, message: string, details?: Status['details']): ApiError {
-  const status: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
-  if (details) status.details = details;
+  // Field order as the apiserver serialises metav1.Status; empty reason omitted (omitempty).
+  const status: Status = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    ...(reason === '' ? {} : { reason }),
+    ...(details ? { details } : {}),
+    code,
+  };
   return new ApiError(status);
 }
 
@@ -127,7 +138,7 @@ export function pathNotFound(): ApiError {
 
 /** 500 with the apiserver's generic shape, for a failure inside the server. */
 export function internalError(message: string): ApiError {
-  return failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ reason: '', message }] });
+  return failure(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
 }
 
 /**
@@ -147,4 +158,12 @@ export function genericInvalid(text: string): ApiError {
  */
 export function unclassifiedError(message: string): ApiError {
   return failure(500, '', message);
+}
+
+/**
+ * 409 from server-side apply (`errors.NewApplyConflict`): the details carry only the causes, one
+ * `FieldManagerConflict` per conflicting field, and no name or kind.
+ */
+export function applyConflict(message: string, causes: StatusCause[]): ApiError {
+  return failure(409, 'Conflict', message, { causes });
 }

@@ -158,7 +158,7 @@ forEachClientNode('create', (setup) => {
 
   it('creates a cluster-scoped object without a namespace', async () => {
     const { objects } = await setup();
-    const role = await objects.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] } as never);
+    const role = (await objects.create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] } as never)) as { kind?: string; metadata?: { namespace?: string } };
     assert.equal(role.metadata?.namespace, undefined);
     assert.equal(role.kind, 'ClusterRole');
   });

@@ -11,7 +11,7 @@ forEachClientNode('delete', (setup) => {
     const response = (await core.deleteNamespacedConfigMap({ name: 'a', namespace: 'default' })) as { kind?: string; status?: string; details?: unknown };
     assert.equal(response.kind, 'Status');
     assert.equal(response.status, 'Success');
-    assert.deepEqual(response.details, { name: 'a', kind: 'configmaps', uid: created.metadata?.uid });
+    assert.deepEqual({ ...(response.details as object) }, { name: 'a', kind: 'configmaps', uid: created.metadata?.uid });
     await rejection(core.readNamespacedConfigMap({ name: 'a', namespace: 'default' }), 404);
   });
 
@@ -37,7 +37,8 @@ forEachClientNode('delete', (setup) => {
     assert.equal(held.metadata?.deletionTimestamp?.toISOString(), '2025-01-01T00:00:00.000Z');
     assert.equal(held.metadata?.deletionGracePeriodSeconds, 0);
     assert.deepEqual(held.metadata?.finalizers, ['example.com/cleanup']);
-    assert.equal((response as { metadata?: { name?: string } }).metadata?.name, 'a');
+    // The apiserver answers with the object still held by its finalizer, not a Status.
+    assert.equal((response as { kind?: string }).kind, 'ConfigMap');
   });
 
   it('removes a deleting object when its last finalizer is removed', async () => {

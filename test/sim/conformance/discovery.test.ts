@@ -43,7 +43,7 @@ forEachClientNode('discovery', (setup) => {
     const list = (await custom.getAPIResources({ group: 'probe.dev', version: 'v1' })) as { resources: { name: string; namespaced: boolean; kind: string }[] };
     assert.deepEqual(
       list.resources.map((resource) => [resource.name, resource.kind, resource.namespaced]),
-      [['widgets', 'Widget', true], ['widgets/status', 'Widget', true], ['gadgets', 'Gadget', false]],
+      [['gadgets', 'Gadget', false], ['widgets', 'Widget', true], ['widgets/status', 'Widget', true]],
     );
   });
 

@@ -46,9 +46,9 @@ forEachClientNode('update (PUT)', (setup) => {
     const harness = await setup();
     await createWidget(harness);
     const status = await rejection(harness.custom.replaceNamespacedCustomObject({ ...WIDGETS, name: 'w', body: { apiVersion: 'probe.dev/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 2 } } }), 422);
-    assert.equal(status['message'], 'Widget.probe.dev "w" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
+    assert.equal(status['message'], 'widgets.probe.dev "w" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
     assert.deepEqual(status['details'], {
-      name: 'w', group: 'probe.dev', kind: 'Widget',
+      name: 'w', group: 'probe.dev', kind: 'widgets',
       causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' }],
     });
   });
