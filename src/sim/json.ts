@@ -8,9 +8,13 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A deep copy of plain JSON data. */
+/** A deep copy of plain JSON data (several times faster than structuredClone for JSON). */
 export function cloneJson<T extends JsonValue>(value: T): T {
-  return structuredClone(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  const copy: JsonObject = {};
+  for (const key in value) copy[key] = cloneJson((value as JsonObject)[key] as JsonValue);
+  return copy as T;
 }
 
 /** Structural equality of JSON values; key order does not matter. */
@@ -29,13 +33,35 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
 }
 
 /**
- * The same value with object keys sorted, so equal objects serialise to equal text
- * (the Go API server serialises maps sorted, too).
+ * The same value with object keys sorted, so equal objects serialise to equal text (the Go API
+ * server serialises maps sorted, too). Parts already sorted are returned as they are, not copied.
  */
 export function sortKeys<T extends JsonValue>(value: T): T {
-  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (Array.isArray(value)) {
+    let copy: JsonValue[] | undefined;
+    for (let index = 0; index < value.length; index += 1) {
+      const item = value[index] as JsonValue;
+      const sorted = sortKeys(item);
+      if (sorted !== item) copy ??= value.slice();
+      if (copy) copy[index] = sorted;
+    }
+    return (copy ?? value) as T;
+  }
   if (!isJsonObject(value)) return value;
-  const sorted: JsonObject = {};
-  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys(value[key] as JsonValue);
-  return sorted as T;
+  const keys = Object.keys(value);
+  let changed = false;
+  const children: JsonValue[] = [];
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index] as string;
+    if (index > 0 && (keys[index - 1] as string) > key) changed = true;
+    const child = value[key] as JsonValue;
+    const sorted = sortKeys(child);
+    if (sorted !== child) changed = true;
+    children.push(sorted);
+  }
+  if (!changed) return value;
+  const order = keys.map((key, index) => [key, children[index] as JsonValue] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const result: JsonObject = {};
+  for (const [key, child] of order) result[key] = child;
+  return result as T;
 }

@@ -21,7 +21,8 @@ export type Route =
  * anything else is the apiserver's plain 404.
  */
 export function route(path: string, registry: ResourceRegistry): Route {
-  const segments = path.split('/').filter((segment) => segment !== '').map(decodeURIComponent);
+  const split = path.split('/').filter((segment) => segment !== '');
+  const segments = path.includes('%') ? split.map(decodeURIComponent) : split;
   const [root, ...rest] = segments;
   if (root === 'api') {
     if (rest.length === 0) return discovery(coreVersions());

@@ -127,17 +127,14 @@ function namespaceOf(object: Readonly<JsonObject>): string {
 }
 
 function storedObject(resource: string, namespace: string, name: string, object: Readonly<JsonObject>): StoredObject {
-  const digest = hash('md5', `${resource}\n${namespace}\n${name}\n${JSON.stringify(object, canonicalReplacer)}`, 'buffer');
+  const metadata = object['metadata'];
+  const canonical = isJsonObject(metadata) ? { ...object, metadata: canonicalMetadata(metadata) } : object;
+  const digest = hash('md5', `${resource}\n${namespace}\n${name}\n${JSON.stringify(canonical)}`, 'buffer');
   return { object, json: JSON.stringify(object), lanes: [digest.readBigUInt64LE(0), digest.readBigUInt64LE(8)] };
 }
 
 /** Fields whose values are history, not state: left out of the canonical form (presence kept). */
 const VOLATILE_METADATA = new Set(['resourceVersion', 'creationTimestamp']);
-
-function canonicalReplacer(this: unknown, key: string, value: unknown): unknown {
-  if (key === 'metadata' && isJsonObject(value)) return canonicalMetadata(value);
-  return value;
-}
 
 function canonicalMetadata(metadata: JsonObject): JsonObject {
   const canonical: JsonObject = {};

@@ -1,4 +1,4 @@
-import { cloneJson, isJsonObject, jsonEqual, sortKeys, type JsonObject, type JsonValue } from '../json.ts';
+import { isJsonObject, jsonEqual, sortKeys, type JsonObject, type JsonValue } from '../json.ts';
 import type { ListType, ListTypes } from '../list-types.ts';
 
 /*
@@ -259,6 +259,9 @@ export class FieldSet {
 
   /** Paths in either set. */
   union(other: FieldSet): FieldSet {
+    // Sets built by the operations are never changed, so an operand can stand for the result.
+    if (other.isEmpty) return this;
+    if (this.isEmpty) return other;
     return FieldSet.#combine(this, other, (left, right) => ({
       member: (left?.member ?? false) || (right?.member ?? false),
       children: (left?.children ?? EMPTY).union(right?.children ?? EMPTY),
@@ -267,6 +270,7 @@ export class FieldSet {
 
   /** Paths in this set and not in the other; the other's paths do not take their descendants away. */
   difference(other: FieldSet): FieldSet {
+    if (this.isEmpty || other.isEmpty) return this;
     return FieldSet.#combine(this, other, (left, right) =>
       left && {
         member: left.member && !(right?.member ?? false),
@@ -277,6 +281,8 @@ export class FieldSet {
 
   /** Paths in both sets. */
   intersection(other: FieldSet): FieldSet {
+    if (this.isEmpty) return this;
+    if (other.isEmpty) return other;
     return FieldSet.#combine(this, other, (left, right) =>
       left && right && { member: left.member && right.member, children: left.children.intersection(right.children) },
     );
@@ -568,10 +574,19 @@ export function managedFieldsOf(object: JsonObject | undefined): JsonValue | und
   return isJsonObject(metadata) ? metadata['managedFields'] : undefined;
 }
 
+/** Decodings of stored (frozen, hence unchanging) managedFields, so each stored version is decoded once. */
+const decodedStored = new WeakMap<readonly JsonValue[], Managed | undefined>();
+
 /** Decodes managedFields (`DecodeManagedFields`); undefined when an entry is invalid. */
 export function decodeManagedFields(value: JsonValue | undefined): Managed | undefined {
   if (value === undefined || value === null) return new Map();
   if (!Array.isArray(value)) return undefined;
+  if (!Object.isFrozen(value)) return decodeEntries(value);
+  if (!decodedStored.has(value)) decodedStored.set(value, decodeEntries(value));
+  return decodedStored.get(value);
+}
+
+function decodeEntries(value: readonly JsonValue[]): Managed | undefined {
   const managed = new Map<string, ManagedEntry>();
   for (const item of value) {
     const entry = decodeEntry(item);
@@ -595,11 +610,14 @@ function decodeEntry(item: JsonValue): ManagedEntry | undefined {
   return normalized === undefined ? undefined : { ...entry, time: normalized };
 }
 
+const WHOLE_SECONDS_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
+
 /**
  * A time as `metav1.Time` stores it: RFC 3339 in UTC, whole seconds. Clients send back what they parsed
  * (`2024-05-01T10:00:00.000Z`), which must not count as a change.
  */
 export function normalizeTime(time: string): string | undefined {
+  if (WHOLE_SECONDS_UTC.test(time)) return time;
   const millis = Date.parse(time);
   return Number.isNaN(millis) ? undefined : new Date(millis).toISOString().replace(/\.\d+Z$/, 'Z');
 }
@@ -637,12 +655,12 @@ function seconds(time: string | undefined): number {
   return Number.isNaN(millis) ? 0 : Math.floor(millis / 1000);
 }
 
-/** The object without `metadata.managedFields` (a copy). */
+/** The object without `metadata.managedFields`: a copy of the top level and of metadata, sharing the rest. */
 export function withoutManagedFields(object: JsonObject): JsonObject {
-  const copy = cloneJson(object);
-  const metadata = copy['metadata'];
-  if (isJsonObject(metadata)) delete metadata['managedFields'];
-  return copy;
+  const metadata = object['metadata'];
+  if (!isJsonObject(metadata)) return { ...object };
+  const { managedFields: _managedFields, ...rest } = metadata;
+  return { ...object, metadata: rest };
 }
 
 /** The object with `metadata.managedFields` encoded from `managed`, or without it when there are no entries. */
@@ -755,6 +773,8 @@ function managedBeforeUpdate(live: JsonObject | undefined, next: JsonObject, sub
   if (subresource !== '') return liveManaged();
   const requested = managedFieldsOf(next);
   if (isResetRequest(requested)) return new Map();
+  // A read-modify-write sends back what it read: reuse the stored decoding instead of parsing it again.
+  if (jsonEqual(requested, managedFieldsOf(live))) return liveManaged();
   const decoded = decodeManagedFields(requested);
   return decoded === undefined || decoded.size === 0 ? liveManaged() : decoded;
 }
