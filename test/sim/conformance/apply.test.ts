@@ -120,7 +120,7 @@ forEachClientNode('server-side apply', (setup) => {
     const harness = await setup();
     const first = await apply(harness, 'operator', configMap({ k: 'v' }));
     await apply(harness, 'operator', configMap({ k: 'w' }));
-    const stale = { ...configMap({ k: 'x' }), metadata: { name: 'a', namespace: 'default', resourceVersion: first.metadata?.resourceVersion } };
+    const stale = { ...configMap({ k: 'x' }), metadata: { name: 'a', namespace: 'default', resourceVersion: first.metadata?.resourceVersion ?? '' } };
     const status = await rejection(apply(harness, 'operator', stale), 409);
     assert.equal(status['message'], 'Operation cannot be fulfilled on configmaps "a": the object has been modified; please apply your changes to the latest version and try again');
   });
