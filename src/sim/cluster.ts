@@ -8,7 +8,7 @@ import { resolveClientNode, simulatedKubeConfig, type ClientNodeModule } from '.
 import { isJsonObject, type JsonObject } from './json.ts';
 import { storageKeyOf, type ResourceType } from './resource-types.ts';
 import { resourcePath } from './router.ts';
-import type { Status } from './status.ts';
+import { ApiError, type Status } from './status.ts';
 import type { StoreSnapshot } from './store.ts';
 
 export interface SimulatedClusterOptions extends ApiServerOptions {
@@ -25,16 +25,6 @@ export type Manifests = string | JsonObject | readonly (string | JsonObject)[];
 
 /** The field manager of objects a test or scenario applies. */
 export const USER_FIELD_MANAGER = 'fixpoint-user';
-
-/** A write to the simulated cluster failed; carries the API server's `Status`. */
-export class ClusterRequestError extends Error {
-  readonly status: Status;
-  constructor(status: Status) {
-    super(status.message);
-    this.name = 'ClusterRequestError';
-    this.status = status;
-  }
-}
 
 /**
  * An in-memory Kubernetes API server for unit tests of controllers: real client-node code runs
@@ -66,7 +56,8 @@ export class SimulatedCluster {
 
   /**
    * Server-side applies each object (field manager `fixpoint-user`, forced), in order; a
-   * CustomResourceDefinition is served as soon as it is applied.
+   * CustomResourceDefinition is served as soon as it is applied. A rejected write throws the
+   * server's answer as an `ApiError`; an unknown kind or bad YAML, an `Error` naming `source`.
    */
   apply(manifests: Manifests, source = 'apply'): JsonObject[] {
     return objectsOf(manifests, source).map((object) => this.#applyOne(object, source));
@@ -112,7 +103,7 @@ export class SimulatedCluster {
       body: JSON.stringify(body),
     });
     const result = JSON.parse(response.body) as JsonObject;
-    if (response.status >= 300) throw new ClusterRequestError(result as unknown as Status);
+    if (response.status >= 300) throw new ApiError(result as unknown as Status);
     return result;
   }
 

@@ -2,10 +2,10 @@
  * The simulated Kubernetes API server, usable on its own in controller unit tests
  * (`fixpoint/testing`): real `@kubernetes/client-node` code runs against it in-process.
  */
-export { SimulatedCluster, ClusterRequestError, USER_FIELD_MANAGER, type Manifests, type SimulatedClusterOptions } from './cluster.ts';
+export { SimulatedCluster, USER_FIELD_MANAGER, type Manifests, type SimulatedClusterOptions } from './cluster.ts';
 export { ApiServer, type ApiRequest, type ApiResponse, type ApiServerOptions } from './api-server.ts';
 export { simulatedKubeConfig, resolveClientNode, type ClientNodeModule } from './client-node.ts';
 export type { JsonObject, JsonValue } from './json.ts';
 export type { ResourceType } from './resource-types.ts';
-export type { Status, StatusCause } from './status.ts';
+export { ApiError, type Status, type StatusCause } from './status.ts';
 export type { StoreSnapshot } from './store.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import * as k8s from '@kubernetes/client-node';
-import { ClusterRequestError, SimulatedCluster } from '../../src/sim/index.ts';
+import { ApiError, SimulatedCluster } from '../../src/sim/index.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
@@ -48,7 +48,7 @@ describe('SimulatedCluster', () => {
     const cluster = await SimulatedCluster.create({ clientNode: k8s });
     assert.throws(
       () => cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'nowhere' } }),
-      (error: unknown) => error instanceof ClusterRequestError && error.status.code === 404 && error.message === 'namespaces "nowhere" not found',
+      (error: unknown) => error instanceof ApiError && error.status.code === 404 && error.message === 'namespaces "nowhere" not found',
     );
   });
 

@@ -1,23 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { JsonObject } from '../../../src/sim/json.ts';
-import { builtinListTypes } from '../../../src/sim/list-types.ts';
 import { FieldSet, pathToString, recordUpdate } from '../../../src/sim/patch/managed-fields.ts';
-
-const T1 = '2024-05-01T10:00:00Z';
-const T2 = '2024-05-01T10:01:00Z';
-const T3 = '2024-05-01T10:02:00Z';
-
-const configMaps = builtinListTypes('ConfigMap');
-const deployments = builtinListTypes('Deployment');
-
-function configMap(data: JsonObject, metadata: JsonObject = {}): JsonObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default', ...metadata }, data };
-}
-
-function managedFieldsOf(object: JsonObject): unknown {
-  return (object['metadata'] as JsonObject)['managedFields'];
-}
+import { T1, T2, T3, configMaps, deployments, configMap, managedFieldsOf } from './fixtures.ts';
 
 function updateEntry(manager: string, time: string, fieldsV1: JsonObject, extra: JsonObject = {}): JsonObject {
   return { manager, operation: 'Update', apiVersion: 'v1', time, fieldsType: 'FieldsV1', fieldsV1, ...extra };

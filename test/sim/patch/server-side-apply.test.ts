@@ -1,32 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { JsonObject } from '../../../src/sim/json.ts';
-import { builtinListTypes, customResourceListTypes } from '../../../src/sim/list-types.ts';
+import { customResourceListTypes } from '../../../src/sim/list-types.ts';
 import { recordUpdate } from '../../../src/sim/patch/managed-fields.ts';
 import { serverSideApply, type ServerSideApplyArgs } from '../../../src/sim/patch/server-side-apply.ts';
 import { ApiError, type Status } from '../../../src/sim/status.ts';
-
-const T1 = '2024-05-01T10:00:00Z';
-const T2 = '2024-05-01T10:01:00Z';
-const T3 = '2024-05-01T10:02:00Z';
-const T4 = '2024-05-01T10:03:00Z';
-
-const configMaps = builtinListTypes('ConfigMap');
-const deployments = builtinListTypes('Deployment');
-
-function configMap(data: JsonObject, metadata: JsonObject = {}): JsonObject {
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'default', ...metadata }, data };
-}
+import { T1, T2, T3, T4, configMaps, deployments, configMap, managedFieldsOf } from './fixtures.ts';
 
 type ApplyOptions = Partial<ServerSideApplyArgs> & { live: JsonObject | undefined; applied: JsonObject; manager: string; time: string };
 
 /** Applies a ConfigMap configuration unless the options say otherwise. */
 function apply(options: ApplyOptions): JsonObject {
   return serverSideApply({ force: false, apiVersion: 'v1', listTypes: configMaps, ...options });
-}
-
-function managedFieldsOf(object: JsonObject): unknown {
-  return (object['metadata'] as JsonObject)['managedFields'];
 }
 
 function applyEntry(manager: string, time: string | undefined, fieldsV1: JsonObject, apiVersion = 'v1'): JsonObject {
