@@ -43,6 +43,11 @@ export interface ApiResponse {
   readonly body: string;
 }
 
+/** Anything that answers requests as the API server does: the server itself, or a wrapper that routes or records. */
+export interface ApiHandler {
+  handle(request: ApiRequest): ApiResponse;
+}
+
 export interface ApiServerOptions {
   /** the simulated clock; every timestamp the server writes comes from it */
   readonly now?: () => Date;
@@ -101,7 +106,7 @@ const WRITE_CONVERSIONS: Readonly<Record<string, (object: JsonObject) => void>> 
  * headers, body)`, with the REST semantics controllers observe (optimistic concurrency, status
  * subresource, generation, finalizers, patch types, server-side apply) and no transport of its own.
  */
-export class ApiServer {
+export class ApiServer implements ApiHandler {
   readonly store = new Store();
   readonly registry = new ResourceRegistry(this.store);
   readonly #now: () => Date;
@@ -139,6 +144,8 @@ export class ApiServer {
     const { type, namespace, name, subresource } = target;
     const dryRun = request.query.get('dryRun') === 'All';
     const before = dryRun ? this.store.snapshot() : undefined;
+    // A dry run's writes are rolled back, so nobody may hear of them.
+    const observer = dryRun ? this.store.observe(undefined) : undefined;
     try {
       switch (request.method) {
         case 'GET':
@@ -162,7 +169,10 @@ export class ApiServer {
           throw methodNotAllowed();
       }
     } finally {
-      if (before) this.store.restore(before);
+      if (before) {
+        this.store.restore(before);
+        this.store.observe(observer);
+      }
     }
   }
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as ClientNode from '@kubernetes/client-node';
-import type { ApiServer } from './api-server.ts';
+import type { ApiHandler } from './api-server.ts';
 
 /** A user's `@kubernetes/client-node` module (1.x or 2.x): the simulator binds to this copy, never to its own. */
 export type ClientNodeModule = typeof ClientNode;
@@ -19,15 +19,15 @@ const KUBECONFIG_OPTIONS = {
 
 const NODE_FETCH_USER_AGENT = 'node-fetch/1.0 (+https://github.com/bitinn/node-fetch)';
 
-type KubeConfigFactory = (server: ApiServer) => ClientNode.KubeConfig;
+type KubeConfigFactory = (server: ApiHandler) => ClientNode.KubeConfig;
 const factories = new WeakMap<ClientNodeModule, KubeConfigFactory>();
 
 /**
  * A `KubeConfig` of the user's own client-node whose API clients send every request to `server`
- * in-process. Only the transport (`configuration.httpApi`) is replaced: request building,
+ * (the API server, or anything that answers like it) in-process. Only the transport (`configuration.httpApi`) is replaced: request building,
  * serialisation, content-type choice and `ApiException` are the library's own.
  */
-export function simulatedKubeConfig(clientNode: ClientNodeModule, server: ApiServer): ClientNode.KubeConfig {
+export function simulatedKubeConfig(clientNode: ClientNodeModule, server: ApiHandler): ClientNode.KubeConfig {
   let factory = factories.get(clientNode);
   if (!factory) {
     factory = kubeConfigFactory(clientNode);
@@ -43,7 +43,7 @@ function kubeConfigFactory(clientNode: ClientNodeModule): KubeConfigFactory {
     readonly #httpApi: ClientNode.HttpLibrary;
     readonly #boundClients = new WeakMap<ApiConstructor, ApiConstructor>();
 
-    constructor(server: ApiServer) {
+    constructor(server: ApiHandler) {
       super();
       this.loadFromOptions(KUBECONFIG_OPTIONS);
       this.#httpApi = clientNode.wrapHttpLibrary({ send: (request) => Promise.resolve(send(clientNode, server, request)) });
@@ -74,7 +74,7 @@ function kubeConfigFactory(clientNode: ClientNodeModule): KubeConfigFactory {
   return (server) => new SimulatedKubeConfig(server);
 }
 
-function send(clientNode: ClientNodeModule, server: ApiServer, request: ClientNode.RequestContext): ClientNode.ResponseContext {
+function send(clientNode: ClientNodeModule, server: ApiHandler, request: ClientNode.RequestContext): ClientNode.ResponseContext {
   const url = new URL(request.getUrl());
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.getHeaders())) headers[name.toLowerCase()] = value;

@@ -3,9 +3,9 @@
  * (`fixpoint/testing`): real `@kubernetes/client-node` code runs against it in-process.
  */
 export { SimulatedCluster, USER_FIELD_MANAGER, type Manifests, type SimulatedClusterOptions } from './cluster.ts';
-export { ApiServer, type ApiRequest, type ApiResponse, type ApiServerOptions } from './api-server.ts';
+export { ApiServer, type ApiHandler, type ApiRequest, type ApiResponse, type ApiServerOptions } from './api-server.ts';
 export { simulatedKubeConfig, resolveClientNode, type ClientNodeModule } from './client-node.ts';
 export type { JsonObject, JsonValue } from './json.ts';
 export type { ResourceType } from './resource-types.ts';
 export { ApiError, type Status, type StatusCause } from './status.ts';
-export type { StoreSnapshot } from './store.ts';
+export type { StoreChange, StoredObject, StoreSnapshot } from './store.ts';

@@ -11,6 +11,15 @@ export interface StoredObject {
   readonly lanes: readonly [bigint, bigint];
 }
 
+/** One stored change, as a watch would report it: the object before and after (undefined: absent). */
+export interface StoreChange {
+  readonly resource: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly before: StoredObject | undefined;
+  readonly after: StoredObject | undefined;
+}
+
 /** A resource's objects, keyed `namespace/name` (cluster-scoped: `/name`). */
 type ObjectsOfResource = PersistentMap<string, StoredObject>;
 
@@ -37,6 +46,14 @@ const EMPTY: StoreSnapshot = { resources: PersistentMap(), revision: 0, uidsIssu
 export class Store {
   #current: StoreSnapshot = EMPTY;
   readonly #sortedCache = new WeakMap<ObjectsOfResource, StoredObject[]>();
+  #observer: ((change: StoreChange) => void) | undefined;
+
+  /** Reports every write and removal to `observer` (one at a time; undefined stops reporting); returns the previous one. */
+  observe(observer: ((change: StoreChange) => void) | undefined): ((change: StoreChange) => void) | undefined {
+    const previous = this.#observer;
+    this.#observer = observer;
+    return previous;
+  }
 
   snapshot(): StoreSnapshot {
     return this.#current;
@@ -83,6 +100,7 @@ export class Store {
       revision,
       lanes: addLanes(subtractLanes(this.#current.lanes, previous?.lanes), stored.lanes),
     };
+    this.#observer?.({ resource, namespace, name, before: previous, after: stored });
     return stored;
   }
 
@@ -98,6 +116,7 @@ export class Store {
       revision: this.#current.revision + 1,
       lanes: subtractLanes(this.#current.lanes, previous.lanes),
     };
+    this.#observer?.({ resource, namespace, name, before: previous, after: undefined });
   }
 
   /** Hands out the next deterministic uid. */

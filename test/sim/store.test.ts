@@ -109,3 +109,17 @@ describe('store snapshots and fingerprints', () => {
     assert.deepEqual(uidsOf(), uidsOf());
   });
 });
+
+describe('store observation', () => {
+  it('reports each write and removal with the object before and after, and nothing for a no-op write or a dry run', () => {
+    const server = new ApiServer();
+    const changes: string[] = [];
+    server.store.observe((change) => changes.push(`${change.resource} ${change.namespace}/${change.name} ${change.before ? 'was' : 'new'} ${change.after ? 'is' : 'gone'}`));
+    const created = request(server, 'POST', CONFIGMAPS, configMap('a', { k: '1' }));
+    request(server, 'PUT', `${CONFIGMAPS}/a`, created.object);
+    request(server, 'PUT', `${CONFIGMAPS}/a`, configMap('a', { k: '2' }));
+    request(server, 'POST', CONFIGMAPS, configMap('dry'), 'dryRun=All');
+    request(server, 'DELETE', `${CONFIGMAPS}/a`);
+    assert.deepEqual(changes, ['/configmaps default/a new is', '/configmaps default/a was is', '/configmaps default/a was gone']);
+  });
+});
