@@ -22,6 +22,7 @@ import {
   methodNotAllowed,
   notFound,
   OBJECT_MODIFIED,
+  unclassifiedError,
   unsupportedMediaType,
   type FieldError,
   type GroupResource,
@@ -72,18 +73,45 @@ const PATCH_TYPES = {
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';
 
-/** Create-time defaults of built-in kinds' strategies (status set by the server, not the client). */
+/** Create-time defaults of built-in kinds' strategies and defaulting functions (status set by the server, not the client). */
 const CREATE_DEFAULTS: Readonly<Record<string, (object: JsonObject, now: string) => void>> = {
   '/namespaces': (object) => {
-    object['spec'] = { finalizers: ['kubernetes'], ...(isJsonObject(object['spec']) ? object['spec'] : {}) };
+    const spec = isJsonObject(object['spec']) ? object['spec'] : {};
+    const finalizers = stringList(spec['finalizers']);
+    object['spec'] = { ...spec, finalizers: finalizers.includes('kubernetes') ? finalizers : [...finalizers, 'kubernetes'] };
     object['status'] = { phase: 'Active' };
   },
   '/pods': (object) => {
     object['status'] = { phase: 'Pending' };
   },
+  '/services': (object) => {
+    object['status'] = { loadBalancer: {} };
+  },
   [DEFINITIONS_KEY]: (object, now) => {
     object['status'] = acceptedDefinitionStatus(object, now);
   },
+};
+
+function defaultReplicas(object: JsonObject): void {
+  if (isJsonObject(object['spec']) && object['spec']['replicas'] === undefined) object['spec'] = { ...object['spec'], replicas: 1 };
+}
+
+/**
+ * Defaults applied on every write, as the apiserver's defaulting functions run on every decode
+ * (a few common ones: a namespace's name label, a Secret's type, a workload's replicas).
+ */
+const WRITE_DEFAULTS: Readonly<Record<string, (object: JsonObject) => void>> = {
+  '/namespaces': (namespace) => {
+    const metadata = metadataOf(namespace);
+    const labels = isJsonObject(metadata['labels']) ? metadata['labels'] : {};
+    metadata['labels'] = { ...labels, 'kubernetes.io/metadata.name': String(metadata['name']) };
+  },
+  '/secrets': (secret) => {
+    secret['type'] ??= 'Opaque';
+  },
+  'apps/deployments': defaultReplicas,
+  'apps/replicasets': defaultReplicas,
+  'apps/statefulsets': defaultReplicas,
 };
 
 /**
@@ -209,7 +237,8 @@ export class ApiServer implements ApiHandler {
     const limit = Number(query.get('limit') ?? '0');
     if (Number.isInteger(limit) && limit > 0 && items.length > limit) {
       const last = items[limit - 1];
-      listMetadata['remainingItemCount'] = items.length - limit;
+      // etcd can count what is left only when nothing is filtered.
+      if (labels.requirements.length === 0 && fields.requirements.length === 0) listMetadata['remainingItemCount'] = items.length - limit;
       items = items.slice(0, limit);
       if (last) listMetadata['continue'] = encodeContinue(objectKey(last.object));
     }
@@ -222,11 +251,12 @@ export class ApiServer implements ApiHandler {
 
   #create(type: ResourceType, namespace: string, body: JsonObject, manager: string): ApiResponse {
     const object = this.#admitNew(type, namespace, body);
+    // The field manager sees the client's object, before the server fills in its own fields.
     const tracked = recordUpdate({ live: undefined, next: object, manager, apiVersion: apiVersionOf(type), time: this.#timestamp(), listTypes: type.listTypes });
-    return this.#serve(201, type, this.#store(type, tracked));
+    return this.#serve(201, type, this.#store(type, this.#completeNew(type, tracked)));
   }
 
-  /** Checks and completes a new object (name, namespace, system fields, create-time defaults); does not store it. */
+  /** Checks a new object (type, namespace, name, that it is free) and drops what a create may not set; does not store it. */
   #admitNew(type: ResourceType, namespace: string, body: JsonObject): JsonObject {
     checkTypeMeta(type, body);
     const object = cloneJson(body);
@@ -251,19 +281,32 @@ export class ApiServer implements ApiHandler {
     if (name === '') {
       throw invalid(groupKind(type), '', [{ field: 'metadata.name', reason: 'FieldValueRequired', detail: 'Required value: name or generateName is required' }]);
     }
+    WRITE_DEFAULTS[storageKey]?.(object);
     const errors = [...nameErrors(name, type.nameRule), ...(storageKey === DEFINITIONS_KEY ? definitionErrors(object) : [])];
     if (errors.length > 0) throw invalid(groupKind(type), name, errors);
     if (type.namespaced) this.#checkNamespaceAcceptsCreate(type, namespace, name);
-    if (this.store.get(storageKey, namespace, name)) throw alreadyExists(groupResource(type), name);
+    const taken = this.store.get(storageKey, namespace, name);
+    if (taken) throw alreadyExists(groupResource(type), name, metadataOf(taken.object)['deletionTimestamp'] !== undefined);
+    // etcd refuses a create that names a resourceVersion (a copy of a read object, usually): 500 with no reason.
+    if (/^[1-9][0-9]*$/.test(String(metadata['resourceVersion'] ?? ''))) throw unclassifiedError('resourceVersion should not be set on objects to be created');
 
-    for (const field of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink']) delete metadata[field];
+    for (const field of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'selfLink']) delete metadata[field];
+    if (type.statusSubresource) delete object['status'];
+    return object;
+  }
+
+  /** Fills in what the server sets on a new object: uid, creationTimestamp, generation, defaults. */
+  #completeNew(type: ResourceType, admitted: JsonObject): JsonObject {
+    const object: JsonObject = { ...admitted, metadata: { ...metadataOf(admitted) } };
+    const metadata = metadataOf(object);
     metadata['uid'] = this.store.nextUid();
     metadata['creationTimestamp'] = this.#timestamp();
     if (type.generation !== 'none') metadata['generation'] = 1;
     else delete metadata['generation'];
-    if (type.statusSubresource) delete object['status'];
-    CREATE_DEFAULTS[storageKey]?.(object, this.#timestamp());
-    return object;
+    // Go encodes a built-in kind's status struct even when empty.
+    if (type.statusSubresource && !type.custom && object['status'] === undefined) object['status'] = {};
+    CREATE_DEFAULTS[storageKeyOf(type)]?.(object, this.#timestamp());
+    return dropEmptyBuiltinFields(type, object);
   }
 
   #checkNamespaceAcceptsCreate(type: ResourceType, namespace: string, name: string): void {
@@ -344,10 +387,7 @@ export class ApiServer implements ApiHandler {
     if (!existing) {
       if (subresource !== undefined) throw notFound(groupResource(type), name);
       const created = serverSideApply({ live: undefined, applied: { ...config, metadata: { ...metadataOf(config), name } }, ...common });
-      const managedFields = metadataOf(created)['managedFields'];
-      const object = this.#admitNew(type, namespace, created);
-      if (managedFields !== undefined) metadataOf(object)['managedFields'] = managedFields;
-      return this.#serve(201, type, this.#store(type, object));
+      return this.#serve(201, type, this.#store(type, this.#completeNew(type, this.#admitNew(type, namespace, created))));
     }
     this.#checkResourceVersion(type, existing, appliedMetadata['resourceVersion'], false);
     const next = serverSideApply({ live: cloneJson(existing.object as JsonObject), applied: config, ...common });
@@ -410,8 +450,12 @@ export class ApiServer implements ApiHandler {
     metadata['name'] = name;
     metadata['resourceVersion'] = liveMetadata['resourceVersion'] as JsonValue;
     delete metadata['selfLink'];
+    WRITE_DEFAULTS[storageKeyOf(type)]?.(next);
+    // Only the namespace controller (through /finalize) may change a namespace's spec.finalizers.
+    if (storageKeyOf(type) === '/namespaces') next['spec'] = { ...(isJsonObject(next['spec']) ? next['spec'] : {}), finalizers: (isJsonObject(live['spec']) ? live['spec']['finalizers'] : undefined) ?? [] };
+    next = dropEmptyBuiltinFields(type, next);
     this.#checkFinalizers(type, live, next);
-    if (type.generation !== 'none' && generationChanges(type, live, next)) metadata['generation'] = Number(liveMetadata['generation'] ?? 0) + 1;
+    if (type.generation !== 'none' && generationChanges(type, live, next)) metadataOf(next)['generation'] = Number(liveMetadata['generation'] ?? 0) + 1;
     if ('manager' in tracking) {
       next = recordUpdate({
         live,
@@ -424,9 +468,11 @@ export class ApiServer implements ApiHandler {
       });
     }
     if (jsonEqual(next, live)) return this.#serve(200, type, existing);
-    if (liveMetadata['deletionTimestamp'] !== undefined && !holdsDeletion(type, next)) {
+    // An update that removes the last finalizer completes the deletion (ShouldDeleteDuringUpdate), unless a grace period still runs.
+    const graceRunning = Number(liveMetadata['deletionGracePeriodSeconds'] ?? 0) > 0;
+    if (liveMetadata['deletionTimestamp'] !== undefined && !holdsDeletion(type, next) && !graceRunning) {
       this.store.remove(storageKeyOf(type), String(liveMetadata['namespace'] ?? ''), name);
-      return respond(200, JSON.stringify(next));
+      return respond(200, servedJsonOf(type, normalise(next)));
     }
     return this.#serve(200, type, this.#store(type, next));
   }
@@ -448,35 +494,29 @@ export class ApiServer implements ApiHandler {
   // ---- delete ----
 
   #delete(type: ResourceType, namespace: string, name: string, options: JsonObject): ApiResponse {
+    const policy = requestedPropagationPolicy(options);
     const existing = this.#existing(type, namespace, name);
     const live = metadataOf(existing.object);
-    const preconditions = isJsonObject(options['preconditions']) ? options['preconditions'] : {};
-    if (typeof preconditions['uid'] === 'string' && preconditions['uid'] !== live['uid']) {
-      throw conflict(groupResource(type), name, `Precondition failed: UID in precondition: ${preconditions['uid']}, UID in object meta: ${String(live['uid'])}`);
-    }
-    if (typeof preconditions['resourceVersion'] === 'string' && preconditions['resourceVersion'] !== live['resourceVersion']) {
-      throw conflict(
-        groupResource(type),
-        name,
-        `Precondition failed: ResourceVersion in precondition: ${preconditions['resourceVersion']}, ResourceVersion in object meta: ${String(live['resourceVersion'])}`,
-      );
-    }
+    checkDeletePreconditions(type, name, live, options);
     const object = cloneJson(existing.object as JsonObject);
     const metadata = metadataOf(object);
     const finalizers = stringList(live['finalizers']);
-    metadata['finalizers'] = deletionFinalizers(finalizers, propagationPolicy(type, options, finalizers));
+    metadata['finalizers'] = deletionFinalizers(finalizers, policy ?? defaultPropagation(type, finalizers));
     if (stringList(metadata['finalizers']).length === 0) delete metadata['finalizers'];
-    if (!holdsDeletion(type, object) && !this.#gracefulPod(type, object, options)) {
+    const isNamespace = storageKeyOf(type) === '/namespaces';
+    // A namespace is always marked Terminating first; the namespace controller empties it.
+    if (!holdsDeletion(type, object) && !this.#gracefulPod(type, object, options) && !(isNamespace && live['deletionTimestamp'] === undefined)) {
       this.store.remove(storageKeyOf(type), namespace, name);
-      // Pods and custom resources answer with the deleted object; other built-ins with a Status (registry.Store.ReturnDeletedObject).
-      if (type.custom || type.kind === 'Pod') return this.#serve(200, type, existing);
+      if (type.returnsDeletedObject) return this.#serve(200, type, existing);
       const details: JsonObject = { name, ...(type.group === '' ? {} : { group: type.group }), kind: type.plural, uid: String(live['uid']) };
       return respond(200, JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details }));
     }
     if (metadata['deletionTimestamp'] === undefined) {
       metadata['deletionTimestamp'] = this.#timestamp();
-      metadata['deletionGracePeriodSeconds'] = this.#gracefulPod(type, object, options) ? gracePeriod(object, options) : 0;
-      if (storageKeyOf(type) === '/namespaces') object['status'] = { ...(isJsonObject(object['status']) ? object['status'] : {}), phase: 'Terminating' };
+      if (isNamespace) object['status'] = { ...(isJsonObject(object['status']) ? object['status'] : {}), phase: 'Terminating' };
+      else metadata['deletionGracePeriodSeconds'] = this.#gracefulPod(type, object, options) ? gracePeriod(object, options) : 0;
+      // markAsDeleting / BeforeDelete: the first deletion request is a change of the object's desired state.
+      if (typeof metadata['generation'] === 'number' && metadata['generation'] > 0) metadata['generation'] += 1;
     }
     if (jsonEqual(object, existing.object as JsonObject)) return this.#serve(200, type, existing);
     return this.#serve(200, type, this.#store(type, object));
@@ -489,16 +529,20 @@ export class ApiServer implements ApiHandler {
     return typeof spec['nodeName'] === 'string' && spec['nodeName'] !== '' && gracePeriod(pod, options) > 0;
   }
 
+  /** Deletes what the list would return and answers with that list, as it was before the deletions. */
   #deleteCollection(type: ResourceType, namespace: string | undefined, request: ApiRequest): ApiResponse {
-    const listed = JSON.parse(this.#list(type, namespace, request.query).body) as { items: JsonObject[] };
+    if (type.namespaced && namespace === undefined) throw methodNotAllowed();
+    const listed = this.#list(type, namespace, request.query);
     const options = deleteOptions(request);
-    const deleted = listed.items.map((item) => {
+    for (const item of (JSON.parse(listed.body) as { items: JsonObject[] }).items) {
       const metadata = metadataOf(item);
-      const response = this.#delete(type, String(metadata['namespace'] ?? ''), String(metadata['name']), options);
-      return JSON.parse(response.body) as JsonValue;
-    });
-    const items = deleted.filter((item) => isJsonObject(item) && item['kind'] !== 'Status');
-    return respond(200, JSON.stringify({ apiVersion: apiVersionOf(type), kind: `${type.kind}List`, metadata: { resourceVersion: String(this.store.revision) }, items }));
+      try {
+        this.#delete(type, String(metadata['namespace'] ?? ''), String(metadata['name']), options);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status.code === 404)) throw error;
+      }
+    }
+    return listed;
   }
 
   // ---- storage ----
@@ -509,7 +553,7 @@ export class ApiServer implements ApiHandler {
   }
 
   #writeInitial(type: ResourceType, object: JsonObject): void {
-    this.#store(type, this.#admitNew(type, '', object));
+    this.#store(type, this.#completeNew(type, this.#admitNew(type, '', object)));
   }
 
   #timestamp(): string {
@@ -595,6 +639,41 @@ function servedJson(type: ResourceType, stored: StoredObject): string {
   const apiVersion = apiVersionOf(type);
   if (stored.object['apiVersion'] === apiVersion) return stored.json;
   return JSON.stringify({ ...stored.object, apiVersion });
+}
+
+/** An object not in the store (a deletion's last state) as served at `type`'s version. */
+function servedJsonOf(type: ResourceType, object: JsonObject): string {
+  return JSON.stringify({ ...object, apiVersion: apiVersionOf(type) });
+}
+
+/** Metadata maps and lists Go omits when empty (`omitempty`), so writing them empty changes nothing. */
+const OMITTED_WHEN_EMPTY_METADATA = ['labels', 'annotations', 'finalizers', 'ownerReferences'];
+const OMITTED_WHEN_EMPTY_DATA = ['data', 'binaryData', 'stringData'];
+
+/**
+ * A built-in object as its typed round trip leaves it: nulls and the empty maps and lists Go omits
+ * are gone, so a write that only adds them is a no-op, as against a real apiserver.
+ */
+function dropEmptyBuiltinFields(type: ResourceType, object: JsonObject): JsonObject {
+  if (type.custom) return object;
+  const result: JsonObject = {};
+  for (const [key, value] of Object.entries(object)) {
+    if (value === null || (OMITTED_WHEN_EMPTY_DATA.includes(key) && isEmpty(value))) continue;
+    result[key] = value;
+  }
+  if (isJsonObject(result['metadata'])) {
+    const metadata: JsonObject = {};
+    for (const [key, value] of Object.entries(result['metadata'])) {
+      if (value === null || (OMITTED_WHEN_EMPTY_METADATA.includes(key) && isEmpty(value))) continue;
+      metadata[key] = value;
+    }
+    result['metadata'] = metadata;
+  }
+  return result;
+}
+
+function isEmpty(value: JsonValue): boolean {
+  return Array.isArray(value) ? value.length === 0 : isJsonObject(value) && Object.keys(value).length === 0;
 }
 
 /** Lists of built-in kinds leave `apiVersion` and `kind` out of their items. */
@@ -710,9 +789,27 @@ function endpointView(type: ResourceType, applied: JsonObject, subresource: 'sta
   return rest;
 }
 
-/** Combines a proposed object with the live one according to the endpoint written to. */
+/** What a built-in kind's status strategy takes from the live object on a `/status` write (everything else may change). */
+const STATUS_RESETS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['spec', 'metadata.ownerReferences'],
+  Deployment: ['spec', 'metadata.labels'],
+  ReplicaSet: ['spec', 'metadata.labels'],
+  StatefulSet: ['spec', 'metadata.labels'],
+  DaemonSet: ['spec', 'metadata.labels'],
+};
+
+/**
+ * Combines a proposed object with the live one according to the endpoint written to: the main
+ * endpoint of a kind with a status subresource keeps the live status; `/status` of a custom
+ * resource changes only status, of a built-in kind everything but its strategy's reset fields.
+ */
 function endpointMerge(type: ResourceType, live: JsonObject, proposed: JsonObject, subresource: 'status' | undefined): JsonObject {
   if (subresource === 'status') {
+    if (!type.custom) {
+      const next = { ...proposed, metadata: { ...metadataOf(proposed) } };
+      for (const path of STATUS_RESETS[type.kind] ?? ['spec']) copyField(live, next, path.split('.'));
+      return next;
+    }
     const next = cloneJson(live);
     const proposedManagedFields = metadataOf(proposed)['managedFields'];
     if (proposed['status'] === undefined) delete next['status'];
@@ -725,6 +822,21 @@ function endpointMerge(type: ResourceType, live: JsonObject, proposed: JsonObjec
   if (live['status'] === undefined) delete next['status'];
   else next['status'] = live['status'];
   return next;
+}
+
+/** Sets `path` in `target` (top level or one level into metadata) to its value in `source`, or removes it. */
+function copyField(source: JsonObject, target: JsonObject, [first, second]: string[]): void {
+  if (first === undefined) return;
+  if (second === undefined) {
+    if (source[first] === undefined) delete target[first];
+    else target[first] = source[first];
+    return;
+  }
+  const from = isJsonObject(source[first]) ? source[first] : {};
+  const into = isJsonObject(target[first]) ? target[first] : {};
+  if (from[second] === undefined) delete into[second];
+  else into[second] = from[second];
+  target[first] = into;
 }
 
 function generationChanges(type: ResourceType, live: JsonObject, next: JsonObject): boolean {
@@ -743,34 +855,64 @@ function generationChanges(type: ResourceType, live: JsonObject, next: JsonObjec
   }
 }
 
+/** DeleteOptions from the body, or, when there is none, from the query (the handler reads one or the other). */
 function deleteOptions(request: ApiRequest): JsonObject {
-  let options: JsonObject = {};
   if (request.body !== undefined && request.body.trim() !== '') {
-    const parsed = parsePatch(request.body);
-    if (isJsonObject(parsed)) options = parsed;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(request.body);
+    } catch (error) {
+      throw badRequest(`couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!isJsonObject(parsed)) throw badRequest('the request body is not DeleteOptions');
+    return parsed;
   }
-  for (const field of ['propagationPolicy', 'gracePeriodSeconds']) {
-    const value = request.query.get(field);
-    if (value !== null && options[field] === undefined) options[field] = field === 'gracePeriodSeconds' ? Number(value) : value;
-  }
+  const options: JsonObject = {};
+  const policy = request.query.get('propagationPolicy');
+  if (policy !== null) options['propagationPolicy'] = policy;
+  const grace = request.query.get('gracePeriodSeconds');
+  if (grace !== null) options['gracePeriodSeconds'] = Number(grace);
+  const orphan = request.query.get('orphanDependents');
+  if (orphan !== null) options['orphanDependents'] = orphan === 'true';
   return options;
 }
 
-/**
- * The policy a delete follows: the request's, else a garbage-collector finalizer already on the
- * object, else the kind's default (registry.Store's shouldOrphanDependents/shouldDeleteDependents).
- */
-function propagationPolicy(type: ResourceType, options: JsonObject, finalizers: readonly string[]): string {
+/** The `propagationPolicy` a delete asks for, validated as `ValidateDeleteOptions` does (before the object is looked up). */
+function requestedPropagationPolicy(options: JsonObject): string | undefined {
   const policy = options['propagationPolicy'];
   if (policy === 'Background' || policy === 'Foreground' || policy === 'Orphan') return policy;
   if (policy !== undefined && policy !== null) {
-    throw badRequest(`propagationPolicy: Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"`);
+    throw invalid({ group: 'meta.k8s.io', kind: 'DeleteOptions' }, '', [
+      { field: 'propagationPolicy', reason: 'FieldValueNotSupported', detail: `Unsupported value: ${JSON.stringify(policy)}: supported values: "Foreground", "Background", "Orphan", "nil"` },
+    ]);
   }
   if (options['orphanDependents'] === true) return 'Orphan';
   if (options['orphanDependents'] === false) return 'Background';
+  return undefined;
+}
+
+/** Without a requested policy: a garbage-collector finalizer already on the object, else the kind's default (shouldOrphanDependents). */
+function defaultPropagation(type: ResourceType, finalizers: readonly string[]): string {
   if (finalizers.includes(ORPHAN_FINALIZER)) return 'Orphan';
   if (finalizers.includes(FOREGROUND_FINALIZER)) return 'Foreground';
   return type.defaultPropagation;
+}
+
+/** `rest.BeforeDelete`'s precondition check: 409 naming the kind, not the resource. */
+function checkDeletePreconditions(type: ResourceType, name: string, live: JsonObject, options: JsonObject): void {
+  const preconditions = isJsonObject(options['preconditions']) ? options['preconditions'] : {};
+  const kind = { group: type.group, resource: type.kind };
+  if (typeof preconditions['uid'] === 'string' && preconditions['uid'] !== live['uid']) {
+    throw conflict(kind, name, `the UID in the precondition (${preconditions['uid']}) does not match the UID in record (${String(live['uid'])}). The object might have been deleted and then recreated`, type.kind);
+  }
+  if (typeof preconditions['resourceVersion'] === 'string' && preconditions['resourceVersion'] !== live['resourceVersion']) {
+    throw conflict(
+      kind,
+      name,
+      `the ResourceVersion in the precondition (${preconditions['resourceVersion']}) does not match the ResourceVersion in record (${String(live['resourceVersion'])}). The object might have been modified`,
+      type.kind,
+    );
+  }
 }
 
 /** The finalizers a delete leaves on the object: the garbage-collector finalizer of the policy replaces the other one. */

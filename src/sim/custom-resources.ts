@@ -27,6 +27,7 @@ export function resourceTypesOfDefinition(definition: Readonly<JsonObject>): Res
         allowUnconditionalUpdate: false,
         custom: true,
         defaultPropagation: 'Background',
+        returnsDeletedObject: true,
         shortNames: stringsOf(names['shortNames']),
         listTypes: customResourceListTypes(schema),
         nameRule: 'subdomain',

@@ -5,7 +5,8 @@
 export { SimulatedCluster, USER_FIELD_MANAGER, type Manifests, type SimulatedClusterOptions } from './cluster.ts';
 export { ApiServer, type ApiHandler, type ApiRequest, type ApiResponse, type ApiServerOptions } from './api-server.ts';
 export { simulatedKubeConfig, resolveClientNode, type ClientNodeModule } from './client-node.ts';
-export type { JsonObject, JsonValue } from './json.ts';
-export type { ResourceType } from './resource-types.ts';
+export { cloneJson, isJsonObject, jsonEqual, type JsonObject, type JsonValue } from './json.ts';
+export { storageKeyOf, type ResourceType } from './resource-types.ts';
 export { ApiError, type Status, type StatusCause } from './status.ts';
-export type { StoreChange, StoredObject, StoreSnapshot } from './store.ts';
+export { isIssuedUid, type StoreChange, type StoredObject, type StoreSnapshot } from './store.ts';
+export { resourcePath, route, type Route } from './router.ts';

@@ -28,6 +28,8 @@ export interface ResourceType {
   readonly allowUnconditionalUpdate: boolean;
   /** defined by a CustomResourceDefinition: no strategic merge patch (415) */
   readonly custom: boolean;
+  /** a delete that removes the object answers with it, not a Status (registry.Store.ReturnDeletedObject) */
+  readonly returnsDeletedObject: boolean;
   /** `propagationPolicy` used when a DELETE names none */
   readonly defaultPropagation: 'Background' | 'Orphan';
   readonly shortNames: readonly string[];
@@ -61,6 +63,9 @@ interface BuiltinSpec {
   selectableFields?: string[];
 }
 
+/** Built-in kinds whose store returns the deleted object. */
+const RETURNING_DELETED = new Set(['Pod', 'Service', 'ServiceAccount', 'PersistentVolumeClaim']);
+
 /** Kinds with their own field-label conversion in pkg/apis/<group>/<version>/conversion.go. */
 const CONVERTING_KINDS = new Set(['Namespace', 'Secret', 'Service', 'Pod', 'Event', 'ReplicaSet', 'Job']);
 
@@ -77,6 +82,7 @@ function builtin(group: string, version: string, kind: string, spec: BuiltinSpec
     allowUnconditionalUpdate: true,
     custom: false,
     defaultPropagation: spec.defaultPropagation ?? 'Background',
+    returnsDeletedObject: RETURNING_DELETED.has(kind),
     shortNames: spec.shortNames ?? [],
     listTypes: builtinListTypes(kind),
     nameRule: spec.nameRule ?? 'subdomain',
@@ -99,6 +105,7 @@ export const BUILTIN_RESOURCE_TYPES: readonly ResourceType[] = [
   builtin('', 'v1', 'Pod', {
     plural: 'pods',
     status: true,
+    generation: 'spec',
     shortNames: ['po'],
     selectableFields: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
   }),

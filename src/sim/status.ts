@@ -71,12 +71,14 @@ export function notFound(resource: GroupResource, name: string): ApiError {
   return failure(404, 'NotFound', `${qualified(resource.resource, resource.group)} "${name}" not found`, resourceDetails(resource, name));
 }
 
-export function alreadyExists(resource: GroupResource, name: string): ApiError {
-  return failure(409, 'AlreadyExists', `${qualified(resource.resource, resource.group)} "${name}" already exists`, resourceDetails(resource, name));
+/** 409 AlreadyExists; over an object that is still being deleted the store says so first. */
+export function alreadyExists(resource: GroupResource, name: string, beingDeleted = false): ApiError {
+  const message = `${qualified(resource.resource, resource.group)} "${name}" already exists`;
+  return failure(409, 'AlreadyExists', beingDeleted ? `object is being deleted: ${message}` : message, resourceDetails(resource, name));
 }
 
-/** 409 Conflict: `Operation cannot be fulfilled on <resource> "<name>": <why>`. */
-export function conflict(resource: GroupResource, name: string, why: string): ApiError {
+/** 409 Conflict: `Operation cannot be fulfilled on <resource> "<name>": <why>` (some callers pass the kind as the resource, as the apiserver does). */
+export function conflict(resource: GroupResource, name: string, why: string, _kindAsResource?: string): ApiError {
   return failure(
     409,
     'Conflict',

@@ -7,6 +7,8 @@ export interface StoredObject {
   readonly object: Readonly<JsonObject>;
   /** the object as served, so a read costs no serialisation */
   readonly json: string;
+  /** the object without what is history rather than state (resourceVersion, timestamps' values), serialised */
+  readonly canonical: string;
   /** 128-bit hash of (resource, namespace, name, canonical content) as two 64-bit lanes */
   readonly lanes: readonly [bigint, bigint];
 }
@@ -123,7 +125,9 @@ export class Store {
   nextUid(): string {
     const uidsIssued = this.#current.uidsIssued + 1;
     this.#current = { ...this.#current, uidsIssued };
-    return uidFromNumber(uidsIssued);
+    const uid = uidFromNumber(uidsIssued);
+    ISSUED_UIDS.add(uid);
+    return uid;
   }
 
   /**
@@ -147,9 +151,9 @@ function namespaceOf(object: Readonly<JsonObject>): string {
 
 function storedObject(resource: string, namespace: string, name: string, object: Readonly<JsonObject>): StoredObject {
   const metadata = object['metadata'];
-  const canonical = isJsonObject(metadata) ? { ...object, metadata: canonicalMetadata(metadata) } : object;
-  const digest = hash('md5', `${resource}\n${namespace}\n${name}\n${JSON.stringify(canonical)}`, 'buffer');
-  return { object, json: JSON.stringify(object), lanes: [digest.readBigUInt64LE(0), digest.readBigUInt64LE(8)] };
+  const canonical = JSON.stringify(isJsonObject(metadata) ? { ...object, metadata: canonicalMetadata(metadata) } : object);
+  const digest = hash('md5', `${resource}\n${namespace}\n${name}\n${canonical}`, 'buffer');
+  return { object, json: JSON.stringify(object), canonical, lanes: [digest.readBigUInt64LE(0), digest.readBigUInt64LE(8)] };
 }
 
 /** Fields whose values are history, not state: left out of the canonical form (presence kept). */
@@ -178,6 +182,14 @@ function addLanes(a: readonly [bigint, bigint], b: readonly [bigint, bigint]): [
 }
 function subtractLanes(a: readonly [bigint, bigint], b: readonly [bigint, bigint] | undefined): readonly [bigint, bigint] {
   return b ? [(a[0] - b[0]) & MASK_64, (a[1] - b[1]) & MASK_64] : a;
+}
+
+/** Every uid any store in this process handed out: what "a string equal to a uid" means when states are canonicalised. */
+const ISSUED_UIDS = new Set<string>();
+
+/** Whether `text` is a uid some store handed out. */
+export function isIssuedUid(text: string): boolean {
+  return ISSUED_UIDS.has(text);
 }
 
 function uidFromNumber(value: number): string {

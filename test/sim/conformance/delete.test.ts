@@ -77,14 +77,21 @@ forEachClientNode('delete', (setup) => {
     const { core } = await setup();
     const created = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'a' } } });
     const status = await rejection(core.deleteNamespacedConfigMap({ name: 'a', namespace: 'default', body: { preconditions: { uid: 'old-uid' } } }), 409);
-    assert.equal(status['message'], `Operation cannot be fulfilled on configmaps "a": Precondition failed: UID in precondition: old-uid, UID in object meta: ${created.metadata?.uid}`);
+    assert.equal(
+      status['message'],
+      `Operation cannot be fulfilled on ConfigMap "a": the UID in the precondition (old-uid) does not match the UID in record (${created.metadata?.uid}). The object might have been deleted and then recreated`,
+    );
+    assert.deepEqual(status['details'], { name: 'a', kind: 'ConfigMap' });
   });
 
   it('is 409 Conflict when the resourceVersion precondition does not match', async () => {
     const { core } = await setup();
     const created = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'a' } } });
     const status = await rejection(core.deleteNamespacedConfigMap({ name: 'a', namespace: 'default', body: { preconditions: { resourceVersion: '1' } } }), 409);
-    assert.equal(status['message'], `Operation cannot be fulfilled on configmaps "a": Precondition failed: ResourceVersion in precondition: 1, ResourceVersion in object meta: ${created.metadata?.resourceVersion}`);
+    assert.equal(
+      status['message'],
+      `Operation cannot be fulfilled on ConfigMap "a": the ResourceVersion in the precondition (1) does not match the ResourceVersion in record (${created.metadata?.resourceVersion}). The object might have been modified`,
+    );
   });
 
   it('deletes when the preconditions match', async () => {
@@ -136,5 +143,63 @@ forEachClientNode('delete', (setup) => {
     await core.deleteCollectionNamespacedConfigMap({ namespace: 'default', labelSelector: 'app=x' });
     const left = await core.listNamespacedConfigMap({ namespace: 'default' });
     assert.deepEqual(left.items.map((item) => item.metadata?.name), ['c']);
+  });
+
+  it('bumps generation when an object with finalizers is marked for deletion', async () => {
+    const { custom } = await setup();
+    await custom.createNamespacedCustomObject({ ...WIDGETS, body: { apiVersion: 'probe.dev/v1', kind: 'Widget', metadata: { name: 'w', finalizers: ['probe.dev/cleanup'] } } });
+    await custom.deleteNamespacedCustomObject({ ...WIDGETS, name: 'w' });
+    const held = (await custom.getNamespacedCustomObject({ ...WIDGETS, name: 'w' })) as { metadata: { generation: number } };
+    assert.equal(held.metadata.generation, 2);
+  });
+
+  it('keeps a pod in graceful deletion through later updates', async () => {
+    const { core } = await setup();
+    await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'p' }, spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'i' }] } } });
+    await core.deleteNamespacedPod({ name: 'p', namespace: 'default' });
+    const held = await core.readNamespacedPod({ name: 'p', namespace: 'default' });
+    assert.equal(held.metadata?.deletionGracePeriodSeconds, 30);
+    await core.replaceNamespacedPod({ name: 'p', namespace: 'default', body: { ...held, metadata: { ...held.metadata, labels: { x: 'y' } } } });
+    const still = await core.readNamespacedPod({ name: 'p', namespace: 'default' });
+    assert.deepEqual(still.metadata?.labels, { x: 'y' });
+  });
+
+  it('answers a Service delete with the deleted Service', async () => {
+    const { core } = await setup();
+    await core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } } });
+    const response = await core.deleteNamespacedService({ name: 's', namespace: 'default' });
+    assert.equal(response.kind, 'Service');
+  });
+
+  it('is 422 Invalid for an unknown propagationPolicy, before looking the object up', async () => {
+    const { core } = await setup();
+    const status = await rejection(core.deleteNamespacedConfigMap({ name: 'missing', namespace: 'default', body: { propagationPolicy: 'Sometimes' } }), 422);
+    assert.equal(status['message'], 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "Sometimes": supported values: "Foreground", "Background", "Orphan", "nil"');
+  });
+
+  it('answers a delete collection with the objects as they were listed (read at the core: the client types the answer as a Status)', async () => {
+    const { core, cluster } = await setup();
+    await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'a' } } });
+    const response = cluster.server.handle({ method: 'DELETE', path: '/api/v1/namespaces/default/configmaps', query: new URLSearchParams(), headers: {} });
+    const list = JSON.parse(response.body) as { kind: string; items: { metadata: { name: string } }[] };
+    assert.equal(list.kind, 'ConfigMapList');
+    assert.deepEqual(list.items.map((item) => item.metadata.name), ['a']);
+    await rejection(core.readNamespacedConfigMap({ name: 'a', namespace: 'default' }), 404);
+  });
+
+  it('refuses a delete collection across all namespaces (only list and watch are served there)', async () => {
+    const { cluster } = await setup();
+    const response = cluster.server.handle({ method: 'DELETE', path: '/api/v1/configmaps', query: new URLSearchParams(), headers: {} });
+    assert.equal(response.status, 405);
+  });
+
+  it('marks a namespace Terminating on its first delete, without a grace period', async () => {
+    const { core } = await setup();
+    await core.createNamespace({ body: { metadata: { name: 'team' } } });
+    await core.deleteNamespace({ name: 'team' });
+    const held = await core.readNamespace({ name: 'team' });
+    assert.equal(held.status?.phase, 'Terminating');
+    assert.equal(held.metadata?.deletionGracePeriodSeconds, undefined);
+    assert.deepEqual(held.spec?.finalizers, ['kubernetes']);
   });
 });

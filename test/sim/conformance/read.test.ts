@@ -143,4 +143,12 @@ forEachClientNode('get and list', (setup) => {
     assert.equal(old.apiVersion, 'probe.dev/v1beta1');
     assert.deepEqual(old.spec, { size: 2 });
   });
+
+  it('counts remaining items only when the list is not filtered', async () => {
+    const harness = await setup();
+    await seed(harness);
+    const filtered = await harness.core.listConfigMapForAllNamespaces({ limit: 1, labelSelector: 'app' });
+    assert.equal(filtered.metadata?.remainingItemCount, undefined);
+    assert.ok(filtered.metadata?._continue);
+  });
 });

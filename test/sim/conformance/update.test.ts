@@ -155,4 +155,32 @@ forEachClientNode('update (PUT)', (setup) => {
     assert.equal(entry?.operation, 'Update');
     assert.equal(entry?.apiVersion, 'v1');
   });
+
+  it('treats empty labels and data as absent on a built-in kind: writing them changes nothing', async () => {
+    const { core } = await setup();
+    const created = await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'a' } } });
+    const again = await core.replaceNamespacedConfigMap({ name: 'a', namespace: 'default', body: { ...created, metadata: { ...created.metadata, labels: {} }, data: {} } });
+    assert.equal(again.metadata?.resourceVersion, created.metadata?.resourceVersion);
+  });
+
+  it('lets /status of a Deployment change annotations but not spec or labels', async () => {
+    const { apps } = await setup();
+    const created = await apps.createNamespacedDeployment({ namespace: 'default', body: { metadata: { name: 'd', labels: { a: '1' } }, spec: { selector: {}, template: { spec: { containers: [] } } } } });
+    const updated = await apps.replaceNamespacedDeploymentStatus({
+      name: 'd', namespace: 'default',
+      body: { ...created, metadata: { ...created.metadata, labels: { a: '2' }, annotations: { seen: 'yes' } }, spec: { ...created.spec, replicas: 9 } as never, status: { replicas: 1 } },
+    });
+    assert.deepEqual(updated.metadata?.labels, { a: '1' });
+    assert.deepEqual(updated.metadata?.annotations, { seen: 'yes' });
+    assert.equal(updated.spec?.replicas, 1);
+    assert.equal(updated.status?.replicas, 1);
+  });
+
+  it('bumps a Pod generation on spec changes', async () => {
+    const { core } = await setup();
+    const pod = await core.createNamespacedPod({ namespace: 'default', body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'a' }] } } });
+    assert.equal(pod.metadata?.generation, 1);
+    const changed = await core.replaceNamespacedPod({ name: 'p', namespace: 'default', body: { ...pod, spec: { containers: [{ name: 'c', image: 'b' }] } } });
+    assert.equal(changed.metadata?.generation, 2);
+  });
 });
