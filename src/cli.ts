@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+/**
+ * `fixpoint check` and `fixpoint explain` (DESIGN §4). Exit status: 0 no findings, 1 findings (or a
+ * scenario that could not run, or a partial result), 2 config, usage or load errors.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { check, LoadError } from './check/check.ts';
+import { ConfigError } from './check/index.ts';
+import type { Report } from './check/report.ts';
+import { explainTrace, renderReport } from './report/terminal.ts';
+
+const USAGE = `usage:
+  fixpoint check [--config FILE] [--scenario NAME]... [--json FILE]
+  fixpoint explain REPORT.json --scenario NAME [--finding N | --state ID]`;
+
+/** Runs one command line; returns the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'check') return await checkCommand(rest);
+    if (command === 'explain') return await explainCommand(rest);
+    if (command === '--help' || command === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    console.error(command === undefined ? USAGE : `unknown command "${command}"\n${USAGE}`);
+    return 2;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof LoadError || error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+class UsageError extends Error {}
+
+function parse(args: readonly string[], options: ParseArgsOptionsConfig) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+}
+
+async function checkCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    config: { type: 'string', default: 'fixpoint.yaml' },
+    scenario: { type: 'string', multiple: true },
+    json: { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n${USAGE}`);
+  const interactive = process.stderr.isTTY === true;
+  let lastLine = 0;
+  const report = await check({
+    config: String(values.config),
+    scenarios: (values.scenario as string[] | undefined) ?? [],
+    onProgress: (scenario, progress) => {
+      const line = `${scenario}: ${progress.states.toLocaleString('en-US')} states, frontier ${progress.frontier.toLocaleString('en-US')}, depth ${progress.depth}, ${Math.round(progress.statesPerSecond).toLocaleString('en-US')} states/s`;
+      if (interactive) process.stderr.write(`\r\u001b[2K${line}`);
+      else if (progress.elapsedMs - lastLine >= 10_000) {
+        lastLine = progress.elapsedMs;
+        process.stderr.write(`${line}\n`);
+      }
+    },
+  });
+  if (interactive) process.stderr.write('\r\u001b[2K');
+  if (values.json) await writeFile(String(values.json), `${JSON.stringify(report, null, 2)}\n`);
+  console.log(renderReport(report, { color: process.stdout.isTTY === true }));
+  return verdictStatus(report);
+}
+
+/** 0 only for a complete pass: findings, errors and partial results all fail the check. */
+export function verdictStatus(report: Report): number {
+  return report.scenarios.every((scenario) => scenario.status === 'complete' && scenario.findings.length === 0) ? 0 : 1;
+}
+
+async function explainCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(args, { scenario: { type: 'string' }, finding: { type: 'string' }, state: { type: 'string' } });
+  const [file] = positionals;
+  if (!file || !values.scenario) throw new UsageError(USAGE);
+  let report: Report;
+  try {
+    report = JSON.parse(await readFile(file, 'utf8')) as Report;
+  } catch (error) {
+    throw new UsageError(`cannot read report ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const scenario = report.scenarios.find((candidate) => candidate.name === values.scenario);
+  if (!scenario) throw new UsageError(`${file}: no scenario "${String(values.scenario)}"; scenarios: ${report.scenarios.map((candidate) => candidate.name).join(', ')}`);
+  const style = { color: process.stdout.isTTY === true };
+  if (values.state !== undefined) {
+    const converged = scenario.converged.find((candidate) => candidate.id === values.state || candidate.id.startsWith(String(values.state)));
+    if (!converged) throw new UsageError(`${file}: scenario ${scenario.name} has no converged state "${String(values.state)}"; states: ${scenario.converged.map((candidate) => candidate.id).join(', ')}`);
+    console.log(`converged state ${converged.id} of scenario ${scenario.name}\n`);
+    console.log(explainTrace(converged.trace, style));
+    return 0;
+  }
+  const number = Number(values.finding ?? '1');
+  const finding = scenario.findings[number - 1];
+  if (!Number.isInteger(number) || !finding) throw new UsageError(`${file}: scenario ${scenario.name} has ${scenario.findings.length} finding(s); --finding takes 1 to ${scenario.findings.length}`);
+  console.log(`finding ${number} of scenario ${scenario.name}: ${finding.kind}${finding.controller ? ` (${finding.controller})` : ''}\n${finding.message}\n`);
+  console.log(explainTrace(finding.trace, style));
+  return 0;
+}
+
+if (import.meta.main) process.exitCode = await main(process.argv.slice(2));
