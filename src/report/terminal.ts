@@ -58,12 +58,18 @@ function describeTrace(trace: TraceReport): string {
   return `shortest trace: ${count(trace.steps.length, 'step')}${trace.faults > 0 ? `, ${count(trace.faults, 'fault')}` : ''}`;
 }
 
-/** A trace, one line per step (writes summarised); a cycle's repeating turn marked. */
+/** Steps a terminal trace shows at each end before it folds the middle (`fixpoint explain` shows all). */
+const SHOWN_AT_EACH_END = 6;
+
+/** A trace, one line per step (writes summarised); a cycle's repeating turn marked; a long middle folded. */
 export function renderTrace(trace: TraceReport, style: TerminalStyle): string[] {
-  return trace.steps.map((step, index) => {
+  const lines = trace.steps.map((step, index) => {
     const marker = trace.cycleStart !== undefined && index === trace.cycleStart ? paint(style, 'yellow', '↻ ') : '';
     return `${marker}${index + 1}. ${summariseStep(step, style)}`;
   });
+  if (lines.length <= 2 * SHOWN_AT_EACH_END + 1) return lines;
+  const folded = lines.length - 2 * SHOWN_AT_EACH_END;
+  return [...lines.slice(0, SHOWN_AT_EACH_END), paint(style, 'dim', `… ${folded} more steps (fixpoint explain shows them all)`), ...lines.slice(-SHOWN_AT_EACH_END)];
 }
 
 function summariseStep(step: TraceStepReport, style: TerminalStyle): string {
