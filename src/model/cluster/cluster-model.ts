@@ -546,8 +546,8 @@ export class ClusterModel implements Model<ClusterModelState, ClusterStep> {
     views: PersistentMap<string, StoreSnapshot>,
     changes: readonly AppliedChange[],
   ): Violation | undefined {
-    const readsKey = [requestKey(step.request), canonicalStoreFingerprint(state.store), ...[...this.#viewsOf(step.request.controller, views)].map(([resource, view]) => `${resource}:${canonicalStoreFingerprint(view)}`)].join('\n');
-    const writes = changes.map(({ change }) => `${change.resource} ${change.namespace}/${change.name} ${change.after?.canonical ?? 'deleted'}`).join('\n');
+    const readsKey = hash('md5', [requestKey(step.request), canonicalStoreFingerprint(state.store), ...[...this.#viewsOf(step.request.controller, views)].map(([resource, view]) => `${resource}:${canonicalStoreFingerprint(view)}`)].join('\n'), 'base64');
+    const writes = hash('md5', changes.map(({ change }) => `${change.resource} ${change.namespace}/${change.name} ${change.after?.canonical ?? 'deleted'}`).join('\n'), 'base64');
     const previous = this.#writesSeen.get(readsKey);
     if (previous === undefined) {
       this.#writesSeen.set(readsKey, writes);
