@@ -111,7 +111,19 @@ export interface StepDetail {
   readonly fault?: string;
   readonly requests: readonly RecordedRequest[];
   readonly result?: string;
+  /** what the reconcile logged through `ctx.log` */
+  readonly logs?: readonly string[];
 }
+
+/**
+ * How far the simulated clock may run: idle time passes only by firing delayed requeues, and a
+ * controller that requeues itself forever (a periodic resync) is explored for this much simulated
+ * time. Requeues due later never fire.
+ */
+const CLOCK_HORIZON_SECONDS = 3600;
+
+/** How many of each controller's reconciles are run twice to catch memory kept between reconciles. */
+const RERUNS_PER_CONTROLLER = 16;
 
 /** The start of the simulated clock: 2025-01-01T00:00:00Z. */
 const EPOCH_MS = Date.UTC(2025, 0, 1);
@@ -134,6 +146,8 @@ export class ClusterModel implements Model<ClusterModelState, ClusterStep> {
   readonly #writesSeen = new Map<string, string>();
   /** reconciles run so far */
   reconciles = 0;
+  /** per controller: how many more reconciles are run twice */
+  readonly #rerunsLeft = new Map<string, number>();
   #initial: Promise<ClusterModelState> | undefined;
 
   constructor(scenario: ClusterScenario) {
@@ -192,18 +206,27 @@ export class ClusterModel implements Model<ClusterModelState, ClusterStep> {
     }
     const userStep = this.#scenario.userSteps[state.nextUserStep];
     if (userStep && (userStep.when === 'anytime' || steps.length === 0)) steps.push({ kind: 'user', index: state.nextUserStep });
-    if (steps.length === 0 && state.timers.size > 0) steps.push({ kind: 'clock', seconds: Math.min(...state.timers.values()) });
+    if (steps.length === 0 && this.#clockCanAdvance(state)) steps.push({ kind: 'clock', seconds: Math.min(...state.timers.values()) });
     return steps;
   }
 
-  /** Nothing is pending but delayed requeues (which the `clock` step fires): a converged state. */
+  /**
+   * Nothing is pending: no reconcile, user step, garbage collection, cache sync, nor a delayed
+   * requeue due within the clock's horizon (a controller that requeues itself forever converges at
+   * the horizon, where its resync is checked for stability like any converged state).
+   */
   converged(state: ClusterModelState): boolean {
     return (
       state.pending.size === 0 &&
       state.views.size === 0 &&
       state.nextUserStep >= this.#scenario.userSteps.length &&
+      !this.#clockCanAdvance(state) &&
       (!this.#scenario.garbageCollector || this.#gcActions(state).length === 0)
     );
+  }
+
+  #clockCanAdvance(state: ClusterModelState): boolean {
+    return state.timers.size > 0 && state.clockSeconds + Math.min(...state.timers.values()) <= CLOCK_HORIZON_SECONDS;
   }
 
   label(step: ClusterStep): string {
@@ -231,6 +254,8 @@ export class ClusterModel implements Model<ClusterModelState, ClusterStep> {
         [...state.pending].sort().join('\n'),
         [...state.timers.entries()].map(([key, due]) => `${key}@${due}`).sort().join('\n'),
         String(state.nextUserStep),
+        // A controller may act on the time (an expiry, a backoff), so the clock is state; the horizon keeps it finite.
+        String(state.clockSeconds),
         `${state.crashesLeft}/${state.staleReadsLeft}`,
         [...state.views.entries()].map(([key, view]) => `${key}=${viewFingerprint(key, view, state.store)}`).sort().join('\n'),
         state.history.map((snapshot) => canonicalStoreFingerprint(snapshot)).join('\n'),
@@ -317,23 +342,24 @@ export class ClusterModel implements Model<ClusterModelState, ClusterStep> {
       const message = `reconcile of ${describeTarget(step.request)} by ${controller.name} never returned (a synchronous infinite loop?): the checker had to stop its thread`;
       return [{ state: undefined, fault: step.stale !== undefined, findings: [{ kind: 'reconcile-timeout', subject: controller.name, message }], detail: { actor: `controller:${controller.name}`, request: describeTarget(step.request), requests: [], result: 'never returned' } satisfies StepDetail }];
     }
-    this.#scenario.beforeReconcile?.(hangKey);
-    this.reconciles += 1;
-    this.#recorder.begin(this.#viewsOf(controller.name, views));
-    const logs: string[] = [];
-    const run = await this.#scenario.runReconcile(
-      controller,
-      targetOf(step.request),
-      { kubeConfig: this.#kubeConfig, log: (message) => logs.push(message) },
-      { seed: `${this.fingerprint(state)}\n${this.label(step)}`, clockMs: EPOCH_MS + state.clockSeconds * 1000, budgetMs: this.#scenario.reconcileBudgetMs },
-    );
-    const { requests, changes } = this.#recorder.end();
+    const { run, requests, changes, logs } = await this.#runOnce(controller, state, step, views, hangKey);
+    // A re-run from the same state must write the same; a controller's first runs are each run twice to catch memory kept between reconciles.
+    const rerunsLeft = this.#rerunsLeft.get(controller.name) ?? RERUNS_PER_CONTROLLER;
+    let differs = false;
+    if (rerunsLeft > 0 && run.outcome !== 'timeout') {
+      this.#rerunsLeft.set(controller.name, rerunsLeft - 1);
+      const after = this.#server.snapshot();
+      const again = await this.#runOnce(controller, state, step, views, hangKey);
+      differs = writesSignature(again.changes) !== writesSignature(changes);
+      this.#server.restore(after);
+    }
     const detail: StepDetail = {
       actor: `controller:${controller.name}`,
       request: describeTarget(step.request),
       ...(step.stale ? { fault: `stale read of ${step.stale.resource}, ${step.stale.lag} step${step.stale.lag === 1 ? '' : 's'} back` } : {}),
       requests,
       result: describeRun(run),
+      ...(logs.length > 0 ? { logs } : {}),
     };
     const findings: Violation[] = [];
     if (run.outcome === 'timeout') {
@@ -341,7 +367,7 @@ export class ClusterModel implements Model<ClusterModelState, ClusterStep> {
       return [{ state: undefined, fault: step.stale !== undefined, findings, detail }];
     }
     if (run.outcome === 'error') findings.push({ kind: 'controller-error', subject: controller.name, message: run.stack ?? run.message });
-    const nondeterminism = this.#checkDeterminism(state, step, views, changes);
+    const nondeterminism = this.#checkDeterminism(state, step, views, changes, differs);
     if (nondeterminism) findings.push(nondeterminism);
 
     const afterStore = this.#server.snapshot();
@@ -359,6 +385,29 @@ export class ClusterModel implements Model<ClusterModelState, ClusterStep> {
     };
     if (state.crashesLeft === 0) return [normal];
     return [normal, ...changes.map((_, index) => this.#crashAfter(state, step, controller, views, changes, index, detail))];
+  }
+
+  /** Runs a reconcile once from `state` (its views for reads), recording what it asked and changed. */
+  async #runOnce(
+    controller: RuntimeController,
+    state: ClusterModelState,
+    step: Extract<ClusterStep, { kind: 'reconcile' }>,
+    views: PersistentMap<string, StoreSnapshot>,
+    seed: string,
+  ): Promise<{ run: ReconcileRun; requests: RecordedRequest[]; changes: AppliedChange[]; logs: string[] }> {
+    this.#server.restore(state.store);
+    this.#scenario.beforeReconcile?.(seed);
+    this.reconciles += 1;
+    this.#recorder.begin(this.#viewsOf(controller.name, views));
+    const logs: string[] = [];
+    const run = await this.#scenario.runReconcile(
+      controller,
+      targetOf(step.request),
+      { kubeConfig: this.#kubeConfig, log: (message) => logs.push(message) },
+      { seed, clockMs: EPOCH_MS + state.clockSeconds * 1000, budgetMs: this.#scenario.reconcileBudgetMs },
+    );
+    const { requests, changes } = this.#recorder.end();
+    return { run, requests, changes, logs };
   }
 
   /** The reconcile stopped right after write `index`: later writes are lost, and the restarted controller re-lists everything it watches. */
@@ -545,21 +594,24 @@ export class ClusterModel implements Model<ClusterModelState, ClusterStep> {
     step: Extract<ClusterStep, { kind: 'reconcile' }>,
     views: PersistentMap<string, StoreSnapshot>,
     changes: readonly AppliedChange[],
+    differedOnRerun: boolean,
   ): Violation | undefined {
-    const readsKey = hash('md5', [requestKey(step.request), canonicalStoreFingerprint(state.store), ...[...this.#viewsOf(step.request.controller, views)].map(([resource, view]) => `${resource}:${canonicalStoreFingerprint(view)}`)].join('\n'), 'base64');
-    const writes = hash('md5', changes.map(({ change }) => `${change.resource} ${change.namespace}/${change.name} ${change.after?.canonical ?? 'deleted'}`).join('\n'), 'base64');
+    const readsKey = hash('md5', [requestKey(step.request), String(state.clockSeconds), canonicalStoreFingerprint(state.store), ...[...this.#viewsOf(step.request.controller, views)].map(([resource, view]) => `${resource}:${canonicalStoreFingerprint(view)}`)].join('\n'), 'base64');
+    const writes = writesSignature(changes);
     const previous = this.#writesSeen.get(readsKey);
-    if (previous === undefined) {
-      this.#writesSeen.set(readsKey, writes);
-      return undefined;
-    }
-    if (previous === writes) return undefined;
+    if (previous === undefined) this.#writesSeen.set(readsKey, writes);
+    if (!differedOnRerun && (previous === undefined || previous === writes)) return undefined;
     return {
       kind: 'nondeterministic-reconcile',
       subject: step.request.controller,
       message: `controller ${step.request.controller} wrote differently when reconciling ${describeTarget(step.request)} again from the same state (memory kept between reconciles, or an unseeded source of randomness?)`,
     };
   }
+}
+
+/** What a reconcile wrote, compactly: equal writes, equal signatures. */
+function writesSignature(changes: readonly AppliedChange[]): string {
+  return hash('md5', changes.map(({ change }) => `${change.resource} ${change.namespace}/${change.name} ${change.after?.canonical ?? 'deleted'}`).join('\n'), 'base64');
 }
 
 function targetOf(request: ReconcileRequest): RequestTarget {
