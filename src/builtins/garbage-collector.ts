@@ -1,6 +1,4 @@
-import type { ApiServer, JsonObject } from '../sim/index.ts';
-import { resourcePathOf } from '../model/cluster/paths.ts';
-import type { ObjectEntry } from '../model/cluster/canonical.ts';
+import { referencePath, type ApiServer, type JsonObject, type ObjectEntry } from '../sim/index.ts';
 
 /** The field manager and User-Agent of kube-controller-manager's garbage collector. */
 const MANAGER = 'generic-garbage-collector';
@@ -86,7 +84,7 @@ export function garbageCollectorActions(entries: readonly ObjectEntry[]): Garbag
 
 /** Carries an action out through the API server, with the uid precondition the real collector uses. */
 export function performGarbageCollectorAction(server: ApiServer, action: GarbageCollectorAction): void {
-  const path = resourcePathOf(server, action.target, true);
+  const path = referencePath(server.registry, action.target, true);
   const headers = (contentType: string) => ({ 'content-type': contentType, 'user-agent': MANAGER });
   const query = new URLSearchParams({ fieldManager: MANAGER });
   const current = () => JSON.parse(server.handle({ method: 'GET', path, query: new URLSearchParams(), headers: headers('application/json') }).body) as JsonObject;

@@ -1,9 +1,9 @@
 import { relative } from 'node:path';
 import { loadControllers, loadInvariants, runReconcile } from '../controllers/index.ts';
-import { canonicalStoreFingerprint, objectEntries } from '../model/cluster/canonical.ts';
+import { canonicalStoreFingerprint } from '../model/cluster/canonical.ts';
 import { ClusterModel, type ClusterModelState, type ReconcileRunner, type RuntimeController } from '../model/cluster/cluster-model.ts';
 import { explore, type Progress } from '../model/index.ts';
-import { resolveClientNode, type JsonObject } from '../sim/index.ts';
+import { objectEntries, resolveClientNode, type JsonObject } from '../sim/index.ts';
 import { loadConfig } from './config.ts';
 import { canonicalObject, findingReport, stepReport, traceReport, type ConvergedReport, type FindingReport, type ScenarioReport } from './report.ts';
 import { buildScenario } from './scenario.ts';

@@ -8,5 +8,5 @@ export { simulatedKubeConfig, resolveClientNode, type ClientNodeModule } from '.
 export { cloneJson, isJsonObject, jsonEqual, type JsonObject, type JsonValue } from './json.ts';
 export { storageKeyOf, type ResourceType } from './resource-types.ts';
 export { ApiError, type Status, type StatusCause } from './status.ts';
-export { isIssuedUid, type StoreChange, type StoredObject, type StoreSnapshot } from './store.ts';
-export { resourcePath, route, type Route } from './router.ts';
+export { isIssuedUid, objectEntries, type ObjectEntry, type StoreChange, type StoredObject, type StoreSnapshot } from './store.ts';
+export { referencePath, resourcePath, route, type ObjectReference, type Route } from './router.ts';

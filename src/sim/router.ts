@@ -70,3 +70,22 @@ export function resourcePath(type: ResourceType, namespace: string | undefined, 
   const object = name === undefined ? '' : `/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
   return `${root}${scope}/${type.plural}${object}`;
 }
+
+/** The object a user or a builtin controller names: kind, and namespace (absent: cluster-scoped, or `default`) and name. */
+export interface ObjectReference {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string | undefined;
+  readonly name: string;
+}
+
+/**
+ * The REST path of a referenced object (`withName`) or of its collection. A namespaced kind
+ * without a namespace lands in `default`, as kubectl does; an unknown kind is an error naming it.
+ */
+export function referencePath(registry: ResourceRegistry, reference: ObjectReference, withName: boolean): string {
+  const type = registry.byKind(reference.apiVersion, reference.kind);
+  if (!type) throw new Error(`no kind "${reference.kind}" in version "${reference.apiVersion}": it is neither built in nor defined by a CustomResourceDefinition of the scenario`);
+  const namespace = type.namespaced ? (reference.namespace ?? 'default') : undefined;
+  return resourcePath(type, namespace, withName ? reference.name : undefined);
+}

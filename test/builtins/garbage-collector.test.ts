@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { garbageCollectorActions, performGarbageCollectorAction } from '../../src/builtins/garbage-collector.ts';
-import { objectEntries } from '../../src/model/cluster/canonical.ts';
-import { ApiServer, type JsonObject } from '../../src/sim/index.ts';
+import { ApiServer, objectEntries, type JsonObject } from '../../src/sim/index.ts';
 
 const CONFIGMAPS = '/api/v1/namespaces/default/configmaps';
 

@@ -1,29 +1,5 @@
 import { hash } from 'node:crypto';
-import { isIssuedUid, type StoredObject, type StoreSnapshot } from '../../sim/index.ts';
-
-/** One stored object with where it lives. */
-export interface ObjectEntry {
-  readonly resource: string;
-  readonly namespace: string;
-  readonly name: string;
-  readonly stored: StoredObject;
-}
-
-/** Every object of a snapshot, in storage-key order. */
-export function objectEntries(snapshot: StoreSnapshot): ObjectEntry[] {
-  const entries: ObjectEntry[] = [];
-  for (const resource of [...snapshot.resources.keys()].sort()) {
-    const objects = snapshot.resources.get(resource);
-    if (!objects) continue;
-    for (const key of [...objects.keys()].sort()) {
-      const stored = objects.get(key);
-      if (!stored) continue;
-      const slash = key.indexOf('/');
-      entries.push({ resource, namespace: key.slice(0, slash), name: key.slice(slash + 1), stored });
-    }
-  }
-  return entries;
-}
+import { isIssuedUid, objectEntries, type ObjectEntry, type StoredObject, type StoreSnapshot } from '../../sim/index.ts';
 
 const UID_TEXT = /"([0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12})"/g;
 

@@ -2,6 +2,7 @@ import { hash } from 'node:crypto';
 import { Map as PersistentMap, Set as PersistentSet } from 'immutable';
 import {
   ApiServer,
+  objectEntries,
   simulatedKubeConfig,
   storageKeyOf,
   type ClientNodeModule,
@@ -9,7 +10,7 @@ import {
   type StoreSnapshot,
 } from '../../sim/index.ts';
 import type { Fingerprint, Model, Outcome, Violation } from '../model.ts';
-import { canonicalStoreFingerprint, objectEntries } from './canonical.ts';
+import { canonicalStoreFingerprint } from './canonical.ts';
 import { clusterView, type ClusterView } from './cluster-view.ts';
 import { Recorder, type AppliedChange, type RecordedRequest } from './recorder.ts';
 import {

@@ -1,6 +1,5 @@
 import type { ClusterState, StoredObject } from '../../index.ts';
-import { storageKeyOf, type ApiServer, type StoreSnapshot } from '../../sim/index.ts';
-import { objectEntries } from './canonical.ts';
+import { objectEntries, storageKeyOf, type ApiServer, type StoreSnapshot } from '../../sim/index.ts';
 
 /** What an invariant sees (the public `ClusterState`): the cluster's objects as plain, frozen objects. */
 export type ClusterView = ClusterState;

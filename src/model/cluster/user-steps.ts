@@ -1,5 +1,4 @@
-import { resourcePathOf } from './paths.ts';
-import type { ApiServer, JsonObject } from '../../sim/index.ts';
+import { referencePath, type ApiServer, type JsonObject, type ObjectReference } from '../../sim/index.ts';
 
 /** The field manager of everything the user does (initial objects, steps). */
 export const USER_MANAGER = 'fixpoint-user';
@@ -10,13 +9,6 @@ export type UserAction =
   | { readonly verb: 'apply'; readonly objects: readonly JsonObject[] }
   | { readonly verb: 'patch'; readonly target: ObjectReference; readonly merge: JsonObject }
   | { readonly verb: 'delete'; readonly target: ObjectReference };
-
-export interface ObjectReference {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly namespace?: string | undefined;
-  readonly name: string;
-}
 
 /** A scenario step: an action, when it may happen, and how a trace names it. */
 export interface UserStep {
@@ -49,19 +41,19 @@ export function performUserStep(server: ApiServer, action: UserAction): void {
   switch (action.verb) {
     case 'create': {
       const reference = referenceOf(action.object);
-      send('POST', resourcePathOf(server, reference, false), 'application/json', action.object, { fieldManager: USER_MANAGER });
+      send('POST', referencePath(server.registry, reference, false), 'application/json', action.object, { fieldManager: USER_MANAGER });
       return;
     }
     case 'apply':
       for (const object of action.objects) {
-        send('PATCH', resourcePathOf(server, referenceOf(object), true), 'application/apply-patch+yaml', object, { fieldManager: USER_MANAGER, force: 'true' });
+        send('PATCH', referencePath(server.registry, referenceOf(object), true), 'application/apply-patch+yaml', object, { fieldManager: USER_MANAGER, force: 'true' });
       }
       return;
     case 'patch':
-      send('PATCH', resourcePathOf(server, action.target, true), 'application/merge-patch+json', action.merge, { fieldManager: USER_MANAGER });
+      send('PATCH', referencePath(server.registry, action.target, true), 'application/merge-patch+json', action.merge, { fieldManager: USER_MANAGER });
       return;
     case 'delete':
-      send('DELETE', resourcePathOf(server, action.target, true), 'application/json', { propagationPolicy: 'Background' });
+      send('DELETE', referencePath(server.registry, action.target, true), 'application/json', { propagationPolicy: 'Background' });
       return;
   }
 }
