@@ -72,16 +72,8 @@ export interface TraceStepReport {
   readonly result?: string;
 }
 
-export interface WriteReport {
-  readonly verb: string;
-  readonly kind: string;
-  readonly namespace?: string;
-  readonly name?: string;
-  readonly subresource?: string;
-  readonly code: number;
-  readonly reason?: string;
-  readonly changes: readonly FieldChange[];
-}
+/** A write as a trace shows it: the request, its answer, and the fields it changed. */
+export type WriteReport = Omit<RecordedRequest, 'stale' | 'changes'> & { readonly changes: readonly FieldChange[] };
 
 /** Kinds whose subject is a controller. */
 const CONTROLLER_KINDS = new Set(['controller-error', 'unstable-convergence', 'nondeterministic-reconcile', 'reconcile-timeout']);
@@ -110,17 +102,8 @@ function isWrite(request: RecordedRequest): boolean {
   return request.verb !== 'get' && request.verb !== 'list';
 }
 
-function writeReport(request: RecordedRequest): WriteReport {
-  return {
-    verb: request.verb,
-    kind: request.kind,
-    ...(request.namespace === undefined ? {} : { namespace: request.namespace }),
-    ...(request.name === undefined ? {} : { name: request.name }),
-    ...(request.subresource === undefined ? {} : { subresource: request.subresource }),
-    code: request.code,
-    ...(request.reason ? { reason: request.reason } : {}),
-    changes: request.changes ?? [],
-  };
+function writeReport({ stale: _stale, changes, ...request }: RecordedRequest): WriteReport {
+  return { ...request, changes: changes ?? [] };
 }
 
 /** A finding of the explorer as the report shows it. */

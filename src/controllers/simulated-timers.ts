@@ -113,24 +113,19 @@ export function timerDelay(delay: unknown): number {
   return milliseconds >= 1 && milliseconds <= TIMEOUT_MAX ? milliseconds : 1;
 }
 
-/** What `setTimeout` and `setInterval` return under simulation: the methods of Node's `Timeout`, on a simulated timer. */
-export class SimulatedTimeout {
-  readonly #queue: TimerQueue;
-  readonly #id: number;
+/** What `setImmediate` returns under simulation: the methods of Node's `Immediate`, on a simulated timer. */
+export class SimulatedImmediate {
+  protected readonly queue: TimerQueue;
+  protected readonly id: number;
 
   constructor(queue: TimerQueue, id: number) {
-    this.#queue = queue;
-    this.#id = id;
-  }
-
-  /** The timer's id; `clearTimeout(Number(timeout))` works, as in Node. */
-  [Symbol.toPrimitive](): number {
-    return this.#id;
+    this.queue = queue;
+    this.id = id;
   }
 
   /** Removes the timer from its queue. */
   clear(): void {
-    this.#queue.clear(this.#id);
+    this.queue.clear(this.id);
   }
 
   /** A simulated timer never keeps a process alive, so ref and unref only keep Node's contract. */
@@ -146,49 +141,25 @@ export class SimulatedTimeout {
     return true;
   }
 
+  [Symbol.dispose](): void {
+    this.clear();
+  }
+}
+
+/** What `setTimeout` and `setInterval` return under simulation: Node's `Timeout` adds refresh, close and its id. */
+export class SimulatedTimeout extends SimulatedImmediate {
+  /** The timer's id; `clearTimeout(Number(timeout))` works, as in Node. */
+  [Symbol.toPrimitive](): number {
+    return this.id;
+  }
+
   refresh(): this {
-    this.#queue.refresh(this.#id);
+    this.queue.refresh(this.id);
     return this;
   }
 
   close(): this {
     this.clear();
     return this;
-  }
-
-  [Symbol.dispose](): void {
-    this.clear();
-  }
-}
-
-/** What `setImmediate` returns under simulation: the methods of Node's `Immediate`. */
-export class SimulatedImmediate {
-  readonly #queue: TimerQueue;
-  readonly #id: number;
-
-  constructor(queue: TimerQueue, id: number) {
-    this.#queue = queue;
-    this.#id = id;
-  }
-
-  /** Removes the immediate from its queue. */
-  clear(): void {
-    this.#queue.clear(this.#id);
-  }
-
-  ref(): this {
-    return this;
-  }
-
-  unref(): this {
-    return this;
-  }
-
-  hasRef(): boolean {
-    return true;
-  }
-
-  [Symbol.dispose](): void {
-    this.clear();
   }
 }
