@@ -55,6 +55,8 @@ export async function runScenario(run: ScenarioRun, hooks: ScenarioHooks = {}): 
     maxStates: scenario.bounds.maxStates,
     maxDepth: scenario.bounds.maxDepth,
     timeoutSeconds: scenario.bounds.timeoutSeconds,
+    // Step details (requests, field changes) are recovered by replaying the reported traces, not kept for every state.
+    keepDetails: false,
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
   });
 
