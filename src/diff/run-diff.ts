@@ -67,7 +67,9 @@ export async function diff(options: DiffOptions): Promise<DiffReport> {
       const headRun = await checkSide(head, selections, 'head');
       say(`checking on base`);
       const baseRun = await checkSide(base, selections, 'base');
-      const scenarios = selections.map((selection) => scenarioDiff(selection, baseRun.reports, headRun.reports));
+      // A head that does not build has nothing to compare; against a base that does not build, everything head finds is new.
+      const comparable = headRun.side.error === undefined;
+      const scenarios = selections.map((selection) => scenarioDiff(selection, baseRun.reports, headRun.reports, comparable));
       const sides = { base: baseRun.side, head: headRun.side };
       return {
         schemaVersion: 1,
@@ -110,9 +112,15 @@ async function checkSide(side: SideResult, selections: readonly ScenarioSelectio
   }
 }
 
-function scenarioDiff(selection: ScenarioSelection, base: ReadonlyMap<string, ScenarioReport>, head: ReadonlyMap<string, ScenarioReport>): ScenarioDiff {
+/** A scenario's comparison; when head could not be built there is nothing to compare, only what base found. */
+function scenarioDiff(selection: ScenarioSelection, base: ReadonlyMap<string, ScenarioReport>, head: ReadonlyMap<string, ScenarioReport>, comparable: boolean): ScenarioDiff {
   if (!selection.check) return { ...uncheckedScenario(selection.name, selection.reason), status: selection.status };
-  return { ...compareScenario(selection.name, selection.reason, base.get(selection.name), head.get(selection.name)), status: selection.status };
+  const baseReport = base.get(selection.name);
+  const headReport = head.get(selection.name);
+  if (!comparable) {
+    return { ...uncheckedScenario(selection.name, selection.reason), status: selection.status, ...(baseReport ? { base: baseReport } : {}), ...(headReport ? { head: headReport } : {}) };
+  }
+  return { ...compareScenario(selection.name, selection.reason, baseReport, headReport), status: selection.status };
 }
 
 /** An error as a reader of the report should see it: paths relative to the side's checkout, which is temporary. */

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { diff } from '../../src/diff/run-diff.ts';
+import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './temporary-repository.ts';
+
+const NODE_MODULES = join(import.meta.dirname, '..', '..', 'node_modules');
+
+/** A controller copying ConfigMap `source`'s `data.value` into ConfigMap `target`; `body` is what it writes. */
+function copier(name: string, body = '{ value }', extra = ''): string {
+  return `import { ApiException, CoreV1Api } from '@kubernetes/client-node';
+import { defineController } from 'fixpoint';
+${extra}
+export default defineController({
+  name: '${name}',
+  for: { apiVersion: 'v1', kind: 'ConfigMap' },
+  async reconcile(request, ctx) {
+    if (request.name !== 'source') return;
+    const core = ctx.kubeConfig.makeApiClient(CoreV1Api);
+    const source = await core.readNamespacedConfigMap({ name: 'source', namespace: 'default' });
+    const value = source.data?.['value'] ?? '';
+    try {
+      const target = await core.readNamespacedConfigMap({ name: 'target', namespace: 'default' });
+      if (JSON.stringify(target.data) === JSON.stringify(${'${body}'})) return;
+      await core.replaceNamespacedConfigMap({ name: 'target', namespace: 'default', body: { ...target, data: ${'${body}'} } });
+    } catch (error) {
+      if (!(error instanceof ApiException && error.code === 404)) throw error;
+      await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'target' }, data: ${'${body}'} } });
+    }
+  },
+});
+`.replaceAll('${body}', body);
+}
+
+function config(controller = 'copier'): string {
+  return `controllers:\n  - { name: ${controller}, module: src/copier.ts }\nscenarios:\n  - { name: copy, objects: [objects.yaml] }\n`;
+}
+
+const OBJECTS = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: source, namespace: default }\ndata: { value: hello }\n';
+
+const repositories: TemporaryRepository[] = [];
+/** A repository under this one's .tmp (so imports resolve to its node_modules) with a base commit of the copier project. */
+function project(files: Record<string, string> = {}): TemporaryRepository {
+  const repository = temporaryRepository({ '.gitignore': 'node_modules\n', 'fixpoint.yaml': config(), 'objects.yaml': OBJECTS, 'src/copier.ts': copier('copier'), 'README.md': '# copier\n', ...files }, REPOSITORY_TMP);
+  symlinkSync(NODE_MODULES, join(repository.directory, 'node_modules'), 'junction');
+  repositories.push(repository);
+  return repository;
+}
+
+after(() => {
+  for (const repository of repositories) repository.remove();
+});
+
+describe('fixpoint diff on real repositories', () => {
+  it('reports a new converged state with the field that differs from the closest base state', async () => {
+    const repository = project();
+    repository.commit('copy more', { 'src/copier.ts': copier('copier', "{ value, copied: 'yes' }") });
+    const result = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD' });
+    const [scenario] = result.scenarios;
+    assert.equal(scenario?.status, 'checked');
+    assert.equal(scenario?.reason, 'src/copier.ts changed (controller copier)');
+    assert.equal(scenario?.converged.added.length, 1);
+    assert.deepEqual(scenario?.converged.added[0]?.closest?.differences, [{ object: 'ConfigMap default/target', path: 'data.copied', head: 'yes' }]);
+    assert.deepEqual([result.verdict.failed, result.verdict.summary], [false, '1 new converged state, 1 converged state gone']);
+    const strict = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD', failOn: 'converged-change' });
+    assert.equal(strict.verdict.failed, true);
+  });
+
+  it('reports a fixed finding and passes', async () => {
+    const repository = project({ 'src/copier.ts': copier('copier', '{ value: (source.data as unknown as { nested: { value: string } }).nested.value }') });
+    repository.commit('fix the copy', { 'src/copier.ts': copier('copier') });
+    const result = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD' });
+    const [scenario] = result.scenarios;
+    assert.deepEqual(scenario?.findings.fixed.map((finding) => finding.kind), ['controller-error', 'non-convergence']);
+    assert.deepEqual(scenario?.findings.new, []);
+    assert.equal(result.verdict.failed, false);
+  });
+
+  it('says a change that changes no behaviour changes nothing, and passes', async () => {
+    const repository = project();
+    repository.write({ 'src/copier.ts': copier('copier', '{ value }', '// copies one value') });
+    const result = await diff({ directory: repository.directory, base: 'HEAD' });
+    assert.equal(result.head.ref, 'working tree');
+    assert.equal(result.scenarios[0]?.status, 'checked');
+    assert.deepEqual([result.verdict.failed, result.verdict.summary], [false, 'no behavioural change']);
+    assert.equal(result.scenarios[0]?.converged.unchanged, 1);
+  });
+
+  it('reports a base that does not build, and still checks head', async () => {
+    const repository = project({ 'src/copier.ts': 'export default {{{ not typescript' });
+    repository.commit('repair', { 'src/copier.ts': copier('copier') });
+    const result = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD' });
+    assert.match(result.base.error ?? '', /copier: .*src\/copier\.ts/);
+    assert.equal(result.head.error, undefined);
+    assert.equal(result.scenarios[0]?.head?.status, 'complete');
+    assert.equal(result.scenarios[0]?.base, undefined);
+    // Nothing on base to compare with: head's converged state is new.
+    assert.equal(result.scenarios[0]?.converged.added.length, 1);
+  });
+
+  it('reports a head that does not build, and fails', async () => {
+    const repository = project();
+    repository.commit('break', { 'src/copier.ts': 'export default {{{ not typescript' });
+    const result = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD' });
+    assert.match(result.head.error ?? '', /copier: /);
+    assert.equal(result.scenarios[0]?.base?.status, 'complete');
+    assert.deepEqual([result.verdict.failed, result.verdict.summary], [true, 'head does not build']);
+  });
+
+  it('recognises a renamed controller', async () => {
+    const repository = project();
+    repository.commit('rename', { 'src/copier.ts': copier('replicator'), 'fixpoint.yaml': config('replicator') });
+    const result = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD' });
+    assert.deepEqual(
+      result.changes.controllers.map((controller) => [controller.name, controller.status, controller.from]),
+      [['replicator', 'renamed', 'copier']],
+    );
+  });
+
+  it('re-checks nothing when only an unrelated file changed, and says why', async () => {
+    const repository = project();
+    repository.commit('docs', { 'README.md': '# copier\n\nCopies a value.\n' });
+    const result = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD' });
+    assert.deepEqual(result.scenarios.map((scenario) => [scenario.name, scenario.status, scenario.reason]), [['copy', 'not-checked', 'no change reaches it']]);
+    assert.equal(result.verdict.failed, false);
+  });
+});
