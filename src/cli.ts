@@ -8,17 +8,25 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { check, LoadError } from './check/check.ts';
 import { ConfigError } from './check/index.ts';
 import type { Report } from './check/report.ts';
-import { explainTrace, renderReport } from './report/terminal.ts';
+import { diff } from './diff/run-diff.ts';
+import { GitError } from './diff/git.ts';
+import { renderComment, renderJobSummary } from './report/markdown.ts';
+import { explainTrace, renderDiff, renderReport } from './report/terminal.ts';
 
 const USAGE = `usage:
   fixpoint check [--config FILE] [--scenario NAME]... [--json FILE]
+  fixpoint diff --base REF [--head REF] [--fail-on new-findings|any-finding|converged-change|never] [--all]
+                [--config FILE] [--json FILE] [--markdown FILE] [--install-command CMD]
   fixpoint explain REPORT.json --scenario NAME [--finding N | --state ID]`;
+
+const FAIL_ON = ['new-findings', 'any-finding', 'converged-change', 'never'] as const;
 
 /** Runs one command line; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === 'check') return await checkCommand(rest);
+    if (command === 'diff') return await diffCommand(rest);
     if (command === 'explain') return await explainCommand(rest);
     if (command === '--help' || command === 'help') {
       console.log(USAGE);
@@ -27,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     console.error(command === undefined ? USAGE : `unknown command "${command}"\n${USAGE}`);
     return 2;
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof LoadError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof LoadError || error instanceof UsageError || error instanceof GitError) {
       console.error(error.message);
       return 2;
     }
@@ -75,6 +83,39 @@ async function checkCommand(args: readonly string[]): Promise<number> {
 /** 0 only for a complete pass: findings, errors and partial results all fail the check. */
 export function verdictStatus(report: Report): number {
   return report.scenarios.every((scenario) => scenario.status === 'complete' && scenario.findings.length === 0) ? 0 : 1;
+}
+
+async function diffCommand(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parse(args, {
+    base: { type: 'string' },
+    head: { type: 'string' },
+    'fail-on': { type: 'string', default: 'new-findings' },
+    all: { type: 'boolean', default: false },
+    config: { type: 'string', default: 'fixpoint.yaml' },
+    json: { type: 'string' },
+    markdown: { type: 'string' },
+    'summary-markdown': { type: 'string' },
+    'install-command': { type: 'string' },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n${USAGE}`);
+  if (typeof values.base !== 'string') throw new UsageError(`--base is required\n${USAGE}`);
+  const failOn = FAIL_ON.find((policy) => policy === values['fail-on']);
+  if (!failOn) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}, not "${String(values['fail-on'])}"`);
+  const result = await diff({
+    base: values.base,
+    ...(typeof values.head === 'string' ? { head: values.head } : {}),
+    failOn,
+    all: values.all === true,
+    config: String(values.config),
+    ...(typeof values['install-command'] === 'string' ? { installCommand: values['install-command'] } : {}),
+    onProgress: (message) => process.stderr.write(`${message}\n`),
+  });
+  if (typeof values.json === 'string') await writeFile(values.json, `${JSON.stringify(result, null, 2)}\n`);
+  if (typeof values.markdown === 'string') await writeFile(values.markdown, renderComment(result, {}));
+  if (typeof values['summary-markdown'] === 'string') await writeFile(values['summary-markdown'], renderJobSummary(result));
+  console.log(renderDiff(result, { color: process.stdout.isTTY === true }));
+  if (result.base.error !== undefined || result.head.error !== undefined) return 2;
+  return result.verdict.failed ? 1 : 0;
 }
 
 async function explainCommand(args: readonly string[]): Promise<number> {

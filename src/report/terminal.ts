@@ -1,6 +1,27 @@
 import { styleText } from 'node:util';
 import type { FindingReport, Report, ScenarioReport, TraceReport, TraceStepReport, WriteReport } from '../check/report.ts';
 import type { FieldChange } from '../model/cluster/diff.ts';
+import type { ConvergedChange, DiffReport, ScenarioDiff } from '../diff/diff-report.ts';
+import {
+  changeReasons,
+  diffSeverity,
+  durationText,
+  findingNumber,
+  findingTitle,
+  formatValue,
+  listText,
+  measured,
+  notCheckedGroups,
+  objectLabel,
+  reasonGroups,
+  reproduceCommands,
+  scenarioOutcome,
+  sideName,
+  sides,
+  traceShape,
+  type Severity,
+} from './describe.ts';
+import { shellWord, withoutControls } from './escape.ts';
 
 /** Colours only where a person reads them. */
 export interface TerminalStyle {
@@ -118,4 +139,136 @@ function plural(count: number): string {
 
 function count(value: number, noun: string): string {
   return `${value.toLocaleString('en-US')} ${noun}${plural(value)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// `fixpoint diff` on a terminal.
+
+const SEVERITY_MARKS: Record<Severity, { readonly mark: string; readonly color: Color }> = {
+  fail: { mark: '✖', color: 'red' },
+  warn: { mark: '⚠', color: 'yellow' },
+  info: { mark: 'ℹ', color: 'cyan' },
+  ok: { mark: '✔', color: 'green' },
+};
+
+function severityText(style: TerminalStyle, severity: Severity, text: string): string {
+  const { mark, color } = SEVERITY_MARKS[severity];
+  return paint(style, color, `${mark} ${text}`);
+}
+
+/** The report of `fixpoint diff` for a terminal: verdict, a table of scenarios, why they were checked, then new findings with traces and converged states that changed. */
+export function renderDiff(diff: DiffReport, style: TerminalStyle): string {
+  // Names come from the code under review: no escape sequence of theirs reaches the terminal.
+  const clean = withoutTerminalControls(diff);
+  const lines: string[] = [diffVerdict(clean, style), ''];
+  for (const side of ['head', 'base'] as const) {
+    const error = clean[side].error;
+    if (error === undefined) continue;
+    lines.push(paint(style, 'red', `${side} ${sideName(clean[side])} could not be built or loaded; ${side === 'head' ? 'base' : 'head'} was still checked:`));
+    lines.push(...error.split('\n').slice(0, 20).map((line) => `  ${line}`), '');
+  }
+  const tabled = clean.scenarios.filter((scenario) => scenario.status !== 'not-checked');
+  if (tabled.length > 0) lines.push(...scenarioColumns(tabled, clean.verdict.failOn, style), '');
+  lines.push(...whyLines(clean), '');
+  for (const scenario of tabled) lines.push(...scenarioDetail(scenario, clean.verdict.failOn, style));
+  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd();
+}
+
+function diffVerdict(diff: DiffReport, style: TerminalStyle): string {
+  const severity = diffSeverity(diff.verdict.failed, [diff.base, diff.head], diff.scenarios, diff.verdict.failOn);
+  const verdict = severityText(style, severity === 'info' ? 'ok' : severity, `fixpoint diff: ${diff.verdict.summary}`);
+  return `${paint(style, 'bold', verdict)}  (base ${sideName(diff.base)} → head ${sideName(diff.head)})`;
+}
+
+/** One line per scenario, columns padded to line up. */
+function scenarioColumns(scenarios: readonly ScenarioDiff[], failOn: DiffReport['verdict']['failOn'], style: TerminalStyle): string[] {
+  const number = (value: number) => value.toLocaleString('en-US');
+  const pair = (values: { base: string; head: string }) => `${values.base} → ${values.head}`;
+  const rows = scenarios.map((scenario) => {
+    const base = measured(scenario.base);
+    const head = measured(scenario.head);
+    const status = sides(scenario.base?.status, scenario.head?.status, (value) => value);
+    return [
+      scenario.name,
+      pair(sides(base?.stats.states, head?.stats.states, number)),
+      pair(sides(base?.converged.length, head?.converged.length, number)),
+      pair(sides(base?.findings.length, head?.findings.length, number)),
+      status.base === status.head ? status.base : `${status.base} → ${status.head}`,
+      pair(sides(scenario.base?.stats.durationMs, scenario.head?.stats.durationMs, durationText)),
+    ];
+  });
+  const header = ['scenario', 'states', 'converged', 'findings', 'status', 'time'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const pad = (row: readonly string[]) => row.map((value, column) => value.padEnd(widths[column] ?? 0)).join('  ');
+  return [
+    paint(style, 'dim', `${pad(header)}  result`),
+    ...rows.map((row, index) => {
+      const scenario = scenarios[index];
+      if (scenario === undefined) return pad(row);
+      const outcome = scenarioOutcome(scenario, failOn);
+      return `${pad(row)}  ${severityText(style, outcome.severity, outcome.parts.map((part) => part.text).join(', '))}`;
+    }),
+  ];
+}
+
+function whyLines(diff: DiffReport): string[] {
+  const lines: string[] = [];
+  const reasons = changeReasons(diff.changes, (name) => name);
+  if (reasons.length > 0) lines.push(`checked because ${reasons.join('; ')}`);
+  else for (const group of reasonGroups(diff.scenarios.filter((scenario) => scenario.status === 'checked' || scenario.status === 'added'))) lines.push(`checked: ${listText(group.names, 30, 'scenario')} (${group.reason})`);
+  for (const group of notCheckedGroups(diff.scenarios)) lines.push(`not re-checked: ${listText(group.names, 30, 'scenario')} (${group.reason})`);
+  return lines;
+}
+
+/** A scenario's new findings with their traces and how to reproduce them, its converged states that changed, its fixed and remaining findings. */
+function scenarioDetail(scenario: ScenarioDiff, failOn: DiffReport['verdict']['failOn'], style: TerminalStyle): string[] {
+  const lines: string[] = [];
+  for (const side of ['head', 'base'] as const) {
+    const report = scenario[side];
+    if (report?.status === 'error') lines.push(paint(style, 'red', `${scenario.name} could not run on ${side}: ${report.error ?? 'no reason given'}`), '');
+  }
+  const severity: Severity = failOn === 'new-findings' || failOn === 'any-finding' ? 'fail' : 'warn';
+  for (const finding of scenario.findings.new) {
+    const number = findingNumber(scenario, finding);
+    lines.push(paint(style, 'bold', severityText(style, severity, `new finding in ${scenario.name}: ${findingTitle(finding, (name) => name)}`)));
+    lines.push(...finding.message.split('\n').slice(0, 12).map((line) => `  ${line}`));
+    lines.push(`  shortest trace: ${traceShape(finding.trace)}`);
+    lines.push(...renderTrace(finding.trace, style).map((line) => `    ${line}`));
+    lines.push(`  reproduce: ${reproduceCommands(scenario.name, { finding: number }, shellWord).join('\n             ')}`, '');
+  }
+  for (const [side, changes] of [['head', scenario.converged.added], ['base', scenario.converged.removed]] as const) {
+    for (const change of changes) lines.push(...convergedChange(scenario.name, side, change, style), '');
+  }
+  for (const finding of scenario.findings.fixed) lines.push(severityText(style, 'ok', `fixed in ${scenario.name}: ${findingTitle(finding, (name) => name)} — ${finding.message.split('\n')[0] ?? ''}`));
+  for (const finding of scenario.findings.stillPresent) lines.push(paint(style, 'dim', `still present in ${scenario.name}: ${findingTitle(finding, (name) => name)} — ${finding.message.split('\n')[0] ?? ''}`));
+  if (scenario.findings.fixed.length + scenario.findings.stillPresent.length > 0) lines.push('');
+  return lines;
+}
+
+/** A converged state only one side reaches, with the fields that differ from the other side's closest state. */
+function convergedChange(scenario: string, side: 'base' | 'head', change: ConvergedChange, style: TerminalStyle): string[] {
+  const id = change.state.id.slice(0, 8);
+  const title = side === 'head' ? `new converged state in ${scenario}: ${id}` : `converged state gone in ${scenario}: ${id}`;
+  const other = side === 'head' ? 'base' : 'head';
+  const { closest } = change;
+  if (closest === undefined) {
+    return [paint(style, 'yellow', `${title} (${other} has no converged state to compare it with)`), ...change.state.objects.slice(0, 10).map((object) => `    ${objectLabel(object)}`)];
+  }
+  const lines = [paint(style, 'yellow', `${title} (closest ${other} state ${closest.id.slice(0, 8)}, ${count(closest.differences.length, 'field')} differ${closest.differences.length === 1 ? 's' : ''})`)];
+  const width = Math.max(0, ...closest.differences.map((difference) => difference.object.length));
+  for (const difference of closest.differences.slice(0, 40)) {
+    const before = formatValue(difference.base) ?? '(absent)';
+    const after = formatValue(difference.head) ?? '(absent)';
+    lines.push(`    ${difference.object.padEnd(width)}  ${difference.path || '(whole object)'}: ${paint(style, 'red', before)} → ${paint(style, 'green', after)}`);
+  }
+  if (closest.differences.length > 40) lines.push(`    … ${closest.differences.length - 40} more fields`);
+  return lines;
+}
+
+/** A copy of a value with every string stripped of terminal controls (escape sequences, bidi overrides). */
+function withoutTerminalControls<T>(value: T): T {
+  if (typeof value === 'string') return withoutControls(value) as T;
+  if (Array.isArray(value)) return value.map(withoutTerminalControls) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, withoutTerminalControls(entry)])) as T;
+  return value;
 }
