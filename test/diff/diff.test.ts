@@ -3,6 +3,7 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { diff } from '../../src/diff/run-diff.ts';
+import { renderComment } from '../../src/report/markdown.ts';
 import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './temporary-repository.ts';
 
 const NODE_MODULES = join(import.meta.dirname, '..', '..', 'node_modules');
@@ -85,6 +86,7 @@ describe('fixpoint diff on real repositories', () => {
     assert.equal(result.scenarios[0]?.status, 'checked');
     assert.deepEqual([result.verdict.failed, result.verdict.summary], [false, 'no behavioural change']);
     assert.equal(result.scenarios[0]?.converged.unchanged, 1);
+    assert.match(renderComment(result).split('\n')[1] ?? '', /^### ✅ Fixpoint: no behavioural change/);
   });
 
   it('reports a base that does not build, and still checks head', async () => {
