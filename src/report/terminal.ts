@@ -3,6 +3,7 @@ import type { FindingReport, Report, ScenarioReport, TraceReport, TraceStepRepor
 import type { FieldChange } from '../model/cluster/diff.ts';
 import type { ConvergedChange, DiffReport, ScenarioDiff } from '../diff/diff-report.ts';
 import {
+  countText,
   changeReasons,
   diffSeverity,
   durationText,
@@ -43,8 +44,8 @@ export function renderReport(report: Report, style: TerminalStyle): string {
   const bounded = report.scenarios.filter((scenario) => scenario.status === 'bounded').length;
   const verdict =
     findings === 0 && errors === 0
-      ? paint(style, 'green', `✔ no findings in ${report.scenarios.length} scenario${plural(report.scenarios.length)}`)
-      : paint(style, 'red', `✖ ${findings} finding${plural(findings)}${errors > 0 ? `, ${errors} scenario${plural(errors)} could not run` : ''}${bounded > 0 ? `, ${bounded} cut by a bound (partial)` : ''}`);
+      ? paint(style, 'green', `✔ no findings in ${countText(report.scenarios.length, 'scenario')}`)
+      : paint(style, 'red', `✖ ${countText(findings, 'finding')}${errors > 0 ? `, ${countText(errors, 'scenario')} could not run` : ''}${bounded > 0 ? `, ${bounded} cut by a bound (partial)` : ''}`);
   lines.push(verdict);
   return lines.join('\n');
 }
@@ -53,12 +54,12 @@ function renderScenario(scenario: ScenarioReport, style: TerminalStyle): string[
   const { stats } = scenario;
   const status = scenario.status === 'complete' ? paint(style, 'green', 'complete') : paint(style, scenario.status === 'error' ? 'red' : 'yellow', scenario.status);
   const lines = [
-    `${paint(style, 'bold', `scenario ${scenario.name}`)}: ${status} · ${count(stats.states, 'state')}, ${count(stats.transitions, 'transition')}, ${count(stats.reconciles, 'reconcile')}, depth ${stats.depth}, ${(stats.durationMs / 1000).toFixed(1)} s`,
+    `${paint(style, 'bold', `scenario ${scenario.name}`)}: ${status} · ${countText(stats.states, 'state')}, ${countText(stats.transitions, 'transition')}, ${countText(stats.reconciles, 'reconcile')}, depth ${stats.depth}, ${(stats.durationMs / 1000).toFixed(1)} s`,
   ];
   if (scenario.error) lines.push(`  ${paint(style, 'red', scenario.error)}`);
   lines.push(`  converged states: ${scenario.converged.length}`);
   for (const converged of scenario.converged) {
-    lines.push(`    ${converged.id}: ${converged.objects.length} object${plural(converged.objects.length)}, reached in ${count(converged.trace.steps.length, 'step')}`);
+    lines.push(`    ${converged.id}: ${countText(converged.objects.length, 'object')}, reached in ${countText(converged.trace.steps.length, 'step')}`);
   }
   lines.push(`  findings: ${scenario.findings.length === 0 ? 'none' : scenario.findings.length}`);
   scenario.findings.forEach((finding, index) => lines.push(...renderFinding(finding, index + 1, style).map((line) => `    ${line}`)));
@@ -76,7 +77,7 @@ export function renderFinding(finding: FindingReport, number: number, style: Ter
 }
 
 function describeTrace(trace: TraceReport): string {
-  return `shortest trace: ${count(trace.steps.length, 'step')}${trace.faults > 0 ? `, ${count(trace.faults, 'fault')}` : ''}`;
+  return `shortest trace: ${countText(trace.steps.length, 'step')}${trace.faults > 0 ? `, ${countText(trace.faults, 'fault')}` : ''}`;
 }
 
 /** Steps a terminal trace shows at each end before it folds the middle (`fixpoint explain` shows all). */
@@ -133,13 +134,7 @@ function renderChange(change: FieldChange, style: TerminalStyle): string {
   return `${change.path}: ${paint(style, 'red', before)} → ${paint(style, 'green', after)}`;
 }
 
-function plural(count: number): string {
-  return count === 1 ? '' : 's';
-}
 
-function count(value: number, noun: string): string {
-  return `${value.toLocaleString('en-US')} ${noun}${plural(value)}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // `fixpoint diff` on a terminal.
@@ -254,7 +249,7 @@ function convergedChange(scenario: string, side: 'base' | 'head', change: Conver
   if (closest === undefined) {
     return [paint(style, 'yellow', `${title} (${other} has no converged state to compare it with)`), ...change.state.objects.slice(0, 10).map((object) => `    ${objectLabel(object)}`)];
   }
-  const lines = [paint(style, 'yellow', `${title} (closest ${other} state ${closest.id.slice(0, 8)}, ${count(closest.differences.length, 'field')} differ${closest.differences.length === 1 ? 's' : ''})`)];
+  const lines = [paint(style, 'yellow', `${title} (closest ${other} state ${closest.id.slice(0, 8)}, ${countText(closest.differences.length, 'field')} differ${closest.differences.length === 1 ? 's' : ''})`)];
   const width = Math.max(0, ...closest.differences.map((difference) => difference.object.length));
   for (const difference of closest.differences.slice(0, 40)) {
     const before = formatValue(difference.base) ?? '(absent)';
