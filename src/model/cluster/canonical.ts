@@ -24,6 +24,18 @@ const hashesByVersion = new WeakMap<StoredObject, Map<string, string>>();
  * resourceVersions and timestamps are already out of each version's canonical text.
  */
 export function canonicalStoreFingerprint(snapshot: StoreSnapshot): string {
+  let fingerprint = fingerprintsByStore.get(snapshot);
+  if (fingerprint === undefined) {
+    fingerprint = computeFingerprint(snapshot);
+    fingerprintsByStore.set(snapshot, fingerprint);
+  }
+  return fingerprint;
+}
+
+/** Snapshots are immutable, so each one's fingerprint is computed once (states, views and history share them). */
+const fingerprintsByStore = new WeakMap<StoreSnapshot, string>();
+
+function computeFingerprint(snapshot: StoreSnapshot): string {
   const entries = objectEntries(snapshot);
   const owners = new Map<string, string>();
   for (const entry of entries) {

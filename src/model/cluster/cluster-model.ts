@@ -147,6 +147,7 @@ export class ClusterModel implements Model<ClusterModelState, ClusterStep> {
   readonly #writesSeen = new Map<string, string>();
   /** reconciles run so far */
   reconciles = 0;
+  readonly #gcActionsByStore = new WeakMap<StoreSnapshot, GarbageCollectorAction[]>();
   /** per controller: how many more reconciles are run twice */
   readonly #rerunsLeft = new Map<string, number>();
   #initial: Promise<ClusterModelState> | undefined;
@@ -581,9 +582,14 @@ export class ClusterModel implements Model<ClusterModelState, ClusterStep> {
     return [...targets.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, target]) => target);
   }
 
+  /** What the garbage collector would do; asked by both `steps` and `converged`, so remembered per store. */
   #gcActions(state: ClusterModelState): GarbageCollectorAction[] {
-    this.#server.restore(state.store);
-    return garbageCollectorActions(objectEntries(state.store));
+    let actions = this.#gcActionsByStore.get(state.store);
+    if (!actions) {
+      actions = garbageCollectorActions(objectEntries(state.store));
+      this.#gcActionsByStore.set(state.store, actions);
+    }
+    return actions;
   }
 
   /**
