@@ -1,0 +1,280 @@
+/**
+ * A small fake of GitHub's REST API on 127.0.0.1 for the comment tests: issue comments with real
+ * pagination (`per_page`, `page`, a `Link` header), create, edit and delete, GraphQL `viewer` and
+ * `GET /user` for the token's identity, and routes told to fail. It records every request so a
+ * test can say exactly what was sent, or that nothing was written.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An account as the REST API shows it. */
+export interface FakeUser {
+  readonly login: string;
+  readonly id: number;
+  readonly type: 'User' | 'Bot';
+}
+
+/** A stored issue comment. */
+export interface FakeComment {
+  readonly id: number;
+  readonly issueNumber: number;
+  body: string;
+  readonly user: FakeUser;
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+/** One request the server received. */
+export interface RecordedRequest {
+  readonly method: string;
+  /** the path with its query, as sent */
+  readonly path: string;
+  readonly pathname: string;
+  readonly query: URLSearchParams;
+  readonly headers: IncomingHttpHeaders;
+  /** the JSON body, parsed; undefined when there was none */
+  readonly body: unknown;
+}
+
+/** A route told to answer with an error instead. */
+export interface FailureRule {
+  readonly method: string;
+  /** matched against the pathname */
+  readonly path: RegExp;
+  readonly status: number;
+  /** the JSON answer; defaults to `{ message }` with a message fitting the status */
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
+  /** how many requests fail before the route works again; unset: all of them */
+  readonly times?: number;
+}
+
+/** How the fake starts. */
+export interface FakeGitHubOptions {
+  /** the account the token acts as; defaults to `github-actions[bot]`, the workflow's GITHUB_TOKEN */
+  readonly actor?: FakeUser;
+  /** whether `POST /graphql` answers (`viewer`); GHES without GraphQL, or a proxy blocking it, do not */
+  readonly graphql?: boolean;
+}
+
+/** The author of comments written with a workflow's GITHUB_TOKEN on github.com. */
+export const GITHUB_ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
+
+/** GitHub's page size when `per_page` is not given, and its largest. */
+const DEFAULT_PAGE_SIZE = 30;
+const MAX_PAGE_SIZE = 100;
+/** The fake clock's start: each comment is created one second after the previous. */
+const EPOCH = Date.parse('2026-01-01T00:00:00Z');
+
+/** A fake GitHub REST API; `start` it, point Octokit at `baseUrl`, `stop` it. */
+export class FakeGitHub {
+  /** every request, in order */
+  readonly requests: RecordedRequest[] = [];
+  /** every comment that exists, in creation order */
+  readonly comments: FakeComment[] = [];
+  readonly actor: FakeUser;
+  readonly graphql: boolean;
+  private readonly server: Server;
+  private readonly failures: { rule: FailureRule; left: number }[] = [];
+  private nextId = 1000;
+
+  private constructor(options: FakeGitHubOptions) {
+    this.actor = options.actor ?? GITHUB_ACTIONS_BOT;
+    this.graphql = options.graphql ?? true;
+    this.server = createServer((request, response) => void this.receive(request, response));
+  }
+
+  /** A fake listening on a free port of 127.0.0.1. */
+  static async start(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+    const fake = new FakeGitHub(options);
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  /** The API root to hand Octokit. */
+  get baseUrl(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Stop listening, dropping kept-alive connections so the test process can end. */
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /** Store a comment as if someone had posted it; `user` defaults to the token's own account. */
+  addComment(issueNumber: number, body: string, user: FakeUser = this.actor): FakeComment {
+    const id = this.nextId++;
+    const time = new Date(EPOCH + id * 1000).toISOString();
+    const comment: FakeComment = { id, issueNumber, body, user, createdAt: time, updatedAt: time };
+    this.comments.push(comment);
+    return comment;
+  }
+
+  /** The comments on one issue, oldest first. */
+  commentsOn(issueNumber: number): FakeComment[] {
+    return this.comments.filter((comment) => comment.issueNumber === issueNumber);
+  }
+
+  /** Make a route answer with an error (for `times` requests, or for good). */
+  fail(rule: FailureRule): void {
+    this.failures.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY });
+  }
+
+  /** The recorded requests that change something: comment POST, PATCH, DELETE (a GraphQL query is a POST but reads). */
+  writes(): RecordedRequest[] {
+    return this.requests.filter((request) => request.method !== 'GET' && request.pathname !== '/graphql');
+  }
+
+  /** Record the request, then answer it from a failure rule or a route. */
+  private async receive(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const text = await readBody(request);
+    const recorded: RecordedRequest = {
+      method: request.method ?? 'GET',
+      path: request.url ?? '/',
+      pathname: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+      body: text === '' ? undefined : JSON.parse(text),
+    };
+    this.requests.push(recorded);
+    const failure = this.failureFor(recorded);
+    if (failure !== undefined) {
+      send(response, failure.status, failure.body ?? { message: defaultMessage(failure.status) }, failure.headers);
+      return;
+    }
+    this.route(recorded, response);
+  }
+
+  /** The failure rule this request hits, using up one of its times. */
+  private failureFor(request: RecordedRequest): FailureRule | undefined {
+    const entry = this.failures.find(({ rule, left }) => left > 0 && rule.method === request.method && rule.path.test(request.pathname));
+    if (entry === undefined) return undefined;
+    entry.left -= 1;
+    return entry.rule;
+  }
+
+  /** The REST routes the sticky comment uses. */
+  private route(request: RecordedRequest, response: ServerResponse): void {
+    const issue = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(request.pathname);
+    const single = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(request.pathname);
+    const key = `${request.method} ${issue ? 'issue-comments' : single ? 'comment' : request.pathname}`;
+    switch (key) {
+      case 'GET issue-comments':
+        return this.list(request, response, issue!);
+      case 'POST issue-comments':
+        return this.create(request, response, issue!);
+      case 'PATCH comment':
+        return this.edit(request, response, single!);
+      case 'DELETE comment':
+        return this.remove(response, single!);
+      case 'POST /graphql':
+        return this.viewer(response);
+      case 'GET /user':
+        return this.user(response);
+      default:
+        send(response, 404, { message: 'Not Found' });
+    }
+  }
+
+  /** `GET …/issues/{n}/comments`: one page, with the `Link` header GitHub sends. */
+  private list(request: RecordedRequest, response: ServerResponse, [, owner, repo, number]: RegExpExecArray): void {
+    const size = Math.min(MAX_PAGE_SIZE, Number(request.query.get('per_page') ?? DEFAULT_PAGE_SIZE));
+    const page = Math.max(1, Number(request.query.get('page') ?? 1));
+    const all = this.commentsOn(Number(number));
+    const last = Math.max(1, Math.ceil(all.length / size));
+    const items = all.slice((page - 1) * size, page * size).map((comment) => this.json(comment, owner!, repo!));
+    const link = this.linkHeader(request.pathname, size, page, last);
+    send(response, 200, items, link === '' ? {} : { link });
+  }
+
+  /** The `Link` header of a page: next and last after it, first and prev before it. */
+  private linkHeader(pathname: string, size: number, page: number, last: number): string {
+    const at = (number: number, rel: string) => `<${this.baseUrl}${pathname}?per_page=${size}&page=${number}>; rel="${rel}"`;
+    const links: string[] = [];
+    if (page > 1) links.push(at(page - 1, 'prev'), at(1, 'first'));
+    if (page < last) links.push(at(page + 1, 'next'), at(last, 'last'));
+    return links.join(', ');
+  }
+
+  /** `POST …/issues/{n}/comments`: a new comment by the token's account. */
+  private create(request: RecordedRequest, response: ServerResponse, [, owner, repo, number]: RegExpExecArray): void {
+    const body = bodyText(request);
+    if (body === undefined) return send(response, 422, { message: 'Validation Failed' });
+    const comment = this.addComment(Number(number), body);
+    send(response, 201, this.json(comment, owner!, repo!));
+  }
+
+  /** `PATCH …/issues/comments/{id}`. */
+  private edit(request: RecordedRequest, response: ServerResponse, [, owner, repo, id]: RegExpExecArray): void {
+    const comment = this.comments.find((candidate) => candidate.id === Number(id));
+    const body = bodyText(request);
+    if (comment === undefined) return send(response, 404, { message: 'Not Found' });
+    if (body === undefined) return send(response, 422, { message: 'Validation Failed' });
+    comment.body = body;
+    comment.updatedAt = new Date(Date.parse(comment.updatedAt) + 1000).toISOString();
+    send(response, 200, this.json(comment, owner!, repo!));
+  }
+
+  /** `DELETE …/issues/comments/{id}`: 204, or 404 when it is gone. */
+  private remove(response: ServerResponse, [, , , id]: RegExpExecArray): void {
+    const index = this.comments.findIndex((candidate) => candidate.id === Number(id));
+    if (index === -1) return send(response, 404, { message: 'Not Found' });
+    this.comments.splice(index, 1);
+    send(response, 204, undefined);
+  }
+
+  /** `POST /graphql`: only the `viewer` query is understood. */
+  private viewer(response: ServerResponse): void {
+    if (!this.graphql) return send(response, 404, { message: 'Not Found' });
+    send(response, 200, { data: { viewer: { login: this.actor.login, databaseId: this.actor.id } } });
+  }
+
+  /** `GET /user`: refused to installation tokens (bots), as on GitHub. */
+  private user(response: ServerResponse): void {
+    if (this.actor.type === 'Bot') return send(response, 403, { message: defaultMessage(403) });
+    send(response, 200, { login: this.actor.login, id: this.actor.id, type: this.actor.type });
+  }
+
+  /** A comment as the REST API returns it. */
+  private json(comment: FakeComment, owner: string, repo: string): Record<string, unknown> {
+    return {
+      id: comment.id,
+      body: comment.body,
+      user: comment.user,
+      html_url: `https://github.com/${owner}/${repo}/pull/${comment.issueNumber}#issuecomment-${comment.id}`,
+      created_at: comment.createdAt,
+      updated_at: comment.updatedAt,
+    };
+  }
+}
+
+/** The request body as text. */
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The `body` field of a JSON request, if it is a string. */
+function bodyText(request: RecordedRequest): string | undefined {
+  const body = (request.body as { body?: unknown } | undefined)?.body;
+  return typeof body === 'string' ? body : undefined;
+}
+
+/** Answer with JSON (or nothing, for 204). */
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = body === undefined ? '' : JSON.stringify(body);
+  response.writeHead(status, { ...(text === '' ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers });
+  response.end(text);
+}
+
+/** What GitHub says for a status when a test names none. */
+function defaultMessage(status: number): string {
+  if (status === 403) return 'Resource not accessible by integration';
+  if (status === 422) return 'Validation Failed';
+  if (status === 404) return 'Not Found';
+  return 'Server Error';
+}
