@@ -5,7 +5,7 @@ import type { Progress } from '../model/index.ts';
 import { loadConfig } from './config.ts';
 import { HangSignal } from './hang-signal.ts';
 import type { Report, ScenarioReport } from './report.ts';
-import type { ScenarioRun } from './run-scenario.ts';
+import type { BoundsOverride, ScenarioRun } from './run-scenario.ts';
 import type { WorkerMessage } from './worker-messages.ts';
 
 export interface CheckOptions {
@@ -19,6 +19,8 @@ export interface CheckOptions {
   readonly stallSeconds?: number;
   /** heap limit of each scenario's thread */
   readonly memoryLimitMb?: number;
+  /** replaces every scenario's bounds.maxStates and bounds.timeoutSeconds */
+  readonly bounds?: BoundsOverride;
   readonly onProgress?: (scenario: string, progress: Progress) => void;
 }
 
@@ -31,6 +33,14 @@ export class LoadError extends Error {
 }
 
 const VERSION = '0.1.0';
+
+/** The module each scenario's thread runs: worker.ts from the sources; the Action's bundle sets itself (it branches on isMainThread). */
+let workerEntry: URL = new URL('./worker.ts', import.meta.url);
+
+/** Makes scenario threads start from `entry`, a module that calls `runScenarioThread` when it is not the main thread. */
+export function setWorkerEntry(entry: URL): void {
+  workerEntry = entry;
+}
 /** How often a reconcile that never returns may be named and the scenario started again without it. */
 const MAX_HANGS = 5;
 
@@ -49,7 +59,7 @@ export async function check(options: CheckOptions): Promise<Report> {
       const index = nextIndex++;
       const scenario = selected[index]!;
       reports[index] = await runWithWatchdog(
-        { configPath: config.file, scenario: scenario.name, reconcileBudgetMs: options.reconcileBudgetMs ?? 2000, hangs: [] },
+        { configPath: config.file, scenario: scenario.name, reconcileBudgetMs: options.reconcileBudgetMs ?? 2000, hangs: [], ...(options.bounds === undefined ? {} : { bounds: options.bounds }) },
         options,
       );
     }
@@ -84,7 +94,7 @@ type WorkerOutcome =
 function runInWorker(run: ScenarioRun, options: CheckOptions): Promise<WorkerOutcome> {
   const signal = new HangSignal();
   const memoryLimitMb = options.memoryLimitMb ?? 4096;
-  const worker = new Worker(new URL('./worker.ts', import.meta.url), { workerData: { run, signal: signal.buffer }, resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb } });
+  const worker = new Worker(workerEntry, { workerData: { run, signal: signal.buffer }, resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb } });
   return new Promise((resolve) => {
     let settled: WorkerOutcome | undefined;
     const settle = (outcome: WorkerOutcome) => {

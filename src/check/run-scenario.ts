@@ -15,6 +15,14 @@ export interface ScenarioRun {
   readonly reconcileBudgetMs: number;
   /** reconciles known never to return (see ClusterScenario.hangs) */
   readonly hangs: readonly string[];
+  /** replaces the scenario's bounds.maxStates and bounds.timeoutSeconds (the Action's max-states and timeout-seconds) */
+  readonly bounds?: BoundsOverride;
+}
+
+/** Bounds given for every scenario, replacing what fixpoint.yaml says. */
+export interface BoundsOverride {
+  readonly maxStates?: number;
+  readonly timeoutSeconds?: number;
 }
 
 /** Hooks for the thread that runs the scenario. */
@@ -52,9 +60,9 @@ export async function runScenario(run: ScenarioRun, hooks: ScenarioHooks = {}): 
     }),
   );
   const result = await explore(model, {
-    maxStates: scenario.bounds.maxStates,
+    maxStates: run.bounds?.maxStates ?? scenario.bounds.maxStates,
     maxDepth: scenario.bounds.maxDepth,
-    timeoutSeconds: scenario.bounds.timeoutSeconds,
+    timeoutSeconds: run.bounds?.timeoutSeconds ?? scenario.bounds.timeoutSeconds,
     // Step details (requests, field changes) are recovered by replaying the reported traces, not kept for every state.
     keepDetails: false,
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
-import { build, type Message, type Plugin } from 'esbuild';
+import type * as Esbuild from 'esbuild';
+import type { Message, Plugin } from 'esbuild';
 import { ModuleError } from './module-error.ts';
 
 /** A user module bundled into one ESM file that Node can import. */
@@ -19,7 +20,7 @@ export interface Bundle {
 const CLIENT_NODE = '@kubernetes/client-node';
 
 /** This repository's public contract, which `import ... from 'fixpoint'` resolves to without an installation. */
-const FIXPOINT_INDEX = fileURLToPath(new URL('../index.ts', import.meta.url));
+const FIXPOINT_INDEX = fixpointIndex();
 const FIXPOINT_SOURCE = dirname(FIXPOINT_INDEX) + sep;
 
 /**
@@ -27,6 +28,30 @@ const FIXPOINT_SOURCE = dirname(FIXPOINT_INDEX) + sep;
  * resolves from the bundle's folder, inside the user's node_modules.
  */
 const REQUIRE_BANNER = "import { createRequire as __fixpointCreateRequire } from 'node:module';\nconst require = __fixpointCreateRequire(import.meta.url);";
+
+/** The environment variable naming the esbuild to load (the absolute path of its main file); unset: this package's own dependency. */
+export const ESBUILD_ENV = 'FIXPOINT_ESBUILD';
+
+let esbuildModule: Promise<typeof Esbuild> | undefined;
+
+/** esbuild, loaded once per thread: from ESBUILD_ENV when set (the Action's bundle, which cannot carry esbuild's binary), else this package's. */
+function esbuild(): Promise<typeof Esbuild> {
+  esbuildModule ??= loadEsbuild();
+  return esbuildModule;
+}
+
+async function loadEsbuild(): Promise<typeof Esbuild> {
+  const path = process.env[ESBUILD_ENV];
+  if (path === undefined || path === '') return import('esbuild');
+  const loaded = (await import(pathToFileURL(path).href)) as typeof Esbuild & { readonly default?: typeof Esbuild };
+  return typeof loaded.build === 'function' ? loaded : (loaded.default ?? loaded);
+}
+
+/** src/index.ts: next to this file in the sources, `../src/index.ts` from the Action's bundle in dist/. */
+function fixpointIndex(): string {
+  const candidates = [new URL('../index.ts', import.meta.url), new URL('../src/index.ts', import.meta.url)].map((url) => fileURLToPath(url));
+  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0]!;
+}
 
 /** Numbers the temporary files of concurrent writers in one thread. */
 let temporaryFiles = 0;
@@ -41,6 +66,7 @@ export async function bundleModule(module: string, projectDirectory: string): Pr
   const entry = resolve(projectDirectory, module);
   if (!(await isFile(entry))) throw new ModuleError(module, `${module}: file not found (resolved to ${entry})`);
   const directory = cacheDirectory(projectDirectory);
+  const { build } = await esbuild();
   let output;
   try {
     output = await build({

@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import { check } from '../check/check.ts';
 import { loadConfig, type Config } from '../check/index.ts';
 import type { ScenarioReport } from '../check/report.ts';
+import type { BoundsOverride } from '../check/run-scenario.ts';
 import { changedFiles, scenariosToCheck, summariseChanges, type ScenarioSelection } from './changes.ts';
 import { compareScenario, uncheckedScenario, verdictOf } from './compare.ts';
 import type { DiffReport, FailOn, ScenarioDiff, Side } from './diff-report.ts';
@@ -23,7 +24,11 @@ export interface DiffOptions {
   readonly all?: boolean;
   /** replaces the lockfile's install command on both sides */
   readonly installCommand?: string;
+  /** replaces every scenario's bounds.maxStates and bounds.timeoutSeconds, on both sides */
+  readonly bounds?: BoundsOverride;
   readonly onProgress?: (message: string) => void;
+  /** told where each side's code is checked out (the repository itself, or a temporary worktree removed afterwards) */
+  readonly onCheckout?: (side: 'base' | 'head', directory: string) => void;
 }
 
 const VERSION = '0.1.0';
@@ -52,6 +57,8 @@ export async function diff(options: DiffOptions): Promise<DiffReport> {
   const onHead = async <T>(work: (directory: string) => Promise<T>): Promise<T> => (headSha === undefined ? work(root) : withWorktree(root, headSha, work));
   return onHead((headRoot) =>
     withWorktree(root, baseSha, async (baseRoot) => {
+      options.onCheckout?.('head', headRoot);
+      options.onCheckout?.('base', baseRoot);
       if (headSha !== undefined || !existsSync(resolve(headRoot, 'node_modules'))) {
         say(`installing head's dependencies`);
         await installDependencies(headRoot, { ...(headRoot === root ? {} : { reuseFrom: root }), ...(options.installCommand === undefined ? {} : { installCommand: options.installCommand }) });
@@ -64,9 +71,9 @@ export async function diff(options: DiffOptions): Promise<DiffReport> {
       const selections = scenariosToCheck(summary, head, base, options.all ?? false);
       const checked = selections.filter((selection) => selection.check).map((selection) => selection.name);
       say(`checking ${checked.length === 0 ? 'no scenario' : checked.join(', ')} on head`);
-      const headRun = await checkSide(head, selections, 'head');
+      const headRun = await checkSide(head, selections, 'head', options.bounds);
       say(`checking on base`);
-      const baseRun = await checkSide(base, selections, 'base');
+      const baseRun = await checkSide(base, selections, 'base', options.bounds);
       // A head that does not build has nothing to compare; against a base that does not build, everything head finds is new.
       const comparable = headRun.side.error === undefined;
       const scenarios = selections.map((selection) => scenarioDiff(selection, baseRun.reports, headRun.reports, comparable));
@@ -97,14 +104,14 @@ async function loadSide(side: Side, root: string, configPath: string): Promise<S
 }
 
 /** Runs the selected scenarios on one side; a load failure becomes the side's error. */
-async function checkSide(side: SideResult, selections: readonly ScenarioSelection[], which: 'base' | 'head'): Promise<{ side: Side; reports: Map<string, ScenarioReport> }> {
+async function checkSide(side: SideResult, selections: readonly ScenarioSelection[], which: 'base' | 'head', bounds: BoundsOverride | undefined): Promise<{ side: Side; reports: Map<string, ScenarioReport> }> {
   const reports = new Map<string, ScenarioReport>();
   if (!side.config || side.side.error !== undefined) return { side: side.side, reports };
   const names = new Set(side.config.scenarios.map((scenario) => scenario.name));
   const wanted = selections.filter((selection) => selection.check && names.has(selection.name) && (which === 'head' || selection.status === 'checked')).map((selection) => selection.name);
   if (wanted.length === 0) return { side: side.side, reports };
   try {
-    const report = await check({ config: side.config.file, scenarios: wanted });
+    const report = await check({ config: side.config.file, scenarios: wanted, ...(bounds === undefined ? {} : { bounds }) });
     for (const scenario of report.scenarios) reports.set(scenario.name, scenario);
     return { side: side.side, reports };
   } catch (error) {

@@ -49,6 +49,12 @@ describe('fixpoint check on controllers that misbehave', () => {
     assert.deepEqual(scenario.findings.map((finding) => [finding.kind, finding.subject]), [['bound-reached', 'maxStates']]);
   });
 
+  it('takes bounds given for every scenario over the config\'s (the Action\'s max-states)', async () => {
+    const report = await check({ config: `${BAD}fixpoint.yaml`, scenarios: ['explodes'], ...FAST, bounds: { maxStates: 20 } });
+    const [scenario] = report.scenarios;
+    assert.deepEqual([scenario?.status, scenario?.stats.states], ['bounded', 20]);
+  });
+
   it('is a load error (exit 2) when an initial object has a kind nobody serves', async () => {
     await assert.rejects(check({ config: `${BAD}unknown-kind.yaml`, ...FAST }), (error: unknown) => {
       assert.ok(error instanceof LoadError);

@@ -1,0 +1,221 @@
+/**
+ * The GitHub Action (action.yml, bundled into dist/index.js by scripts/build.ts): `mode: check`
+ * runs fixpoint diff between the pull request's base and head, writes the JSON report, the job
+ * summary, annotations and outputs, and posts the sticky comment; the check fails only as
+ * `fail-on` says, never because the comment could not be posted.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import * as core from '@actions/core';
+import packageJson from '../package.json' with { type: 'json' };
+import { ESBUILD_ENV } from './controllers/bundle.ts';
+import type { DiffReport } from './diff/diff-report.ts';
+import { diff } from './diff/run-diff.ts';
+import { repositoryRoot } from './diff/worktree.ts';
+import { diffAnnotations } from './github/annotations.ts';
+import { EventError, ensureHistory, pullRequestContext, type PullRequestContext } from './github/context.ts';
+import { InputError, readInputs, type ActionInputs } from './github/inputs.ts';
+import { createOctokit } from './github/octokit.ts';
+import { upsertComment } from './github/sticky-comment.ts';
+import { renderComment, renderJobSummary } from './report/markdown.ts';
+
+/** The file name of the JSON report in RUNNER_TEMP. */
+export const REPORT_FILE = 'fixpoint-report.json';
+
+/** How long installing esbuild into RUNNER_TEMP may take before the run gives up. */
+const ESBUILD_INSTALL_TIMEOUT_MS = 5 * 60 * 1000;
+
+/** A failure the workflow's author can fix (inputs, event, checkout): its message is shown as is. */
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Runs the Action; every outcome ends in outputs and, when the check fails, `core.setFailed`. Never throws. */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    const inputs = readInputs();
+    if (inputs.mode === 'comment') {
+      core.setFailed('fixpoint: mode "comment" (posting the report of a fork\'s check run from a workflow_run workflow) is not implemented yet; use mode "check"');
+      return;
+    }
+    await check(inputs, env);
+  } catch (error) {
+    if (error instanceof InputError || error instanceof EventError || error instanceof UsageError) {
+      core.setFailed(error.message);
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    core.setFailed(
+      `fixpoint failed with an internal error, a bug in Fixpoint and not a problem of this pull request: ${message}. ` +
+        'Please report it at https://github.com/fixpoint/fixpoint/issues with the step\'s debug log (re-run with debug logging enabled).',
+    );
+    core.debug(error instanceof Error && error.stack !== undefined ? error.stack : String(error));
+  }
+}
+
+/** `mode: check`: diff, report, summary, annotations, comment, verdict. */
+async function check(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
+  const context = await eventContext(env);
+  const workspace = resolve(env['GITHUB_WORKSPACE'] ?? process.cwd());
+  const directory = resolve(workspace, inputs.workingDirectory);
+  if (!existsSync(directory)) throw new UsageError(`input "working-directory" is "${inputs.workingDirectory}", but ${directory} does not exist`);
+  const repository = await repositoryRoot(directory).catch((error: unknown) => {
+    throw new UsageError(`${directory} is not inside a git repository: check the repository out with actions/checkout (and fetch-depth: 0) before this step (${messageOf(error)})`);
+  });
+  const base = inputs.base ?? context.baseSha;
+  const head = inputs.head ?? context.headSha;
+  await ensureHistory(repository, base, { headSha: head }).catch((error: unknown) => {
+    throw new UsageError(messageOf(error));
+  });
+  await provideEsbuild(directory, env);
+
+  let headCheckout: string | undefined;
+  const report = await diff({
+    directory,
+    config: inputs.config,
+    base,
+    head,
+    failOn: inputs.failOn,
+    ...(inputs.installCommand === undefined ? {} : { installCommand: inputs.installCommand }),
+    ...(inputs.maxStates === undefined && inputs.timeoutSeconds === undefined
+      ? {}
+      : { bounds: { ...(inputs.maxStates === undefined ? {} : { maxStates: inputs.maxStates }), ...(inputs.timeoutSeconds === undefined ? {} : { timeoutSeconds: inputs.timeoutSeconds }) } }),
+    onProgress: (message) => core.info(`fixpoint: ${message}`),
+    onCheckout: (side, checkout) => {
+      if (side === 'head') headCheckout = checkout;
+    },
+  });
+
+  const reportPath = join(runnerTemp(env), REPORT_FILE);
+  await mkdir(runnerTemp(env), { recursive: true });
+  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  const verdict = report.verdict.failed ? 'failed' : 'passed';
+  core.setOutput('verdict', verdict);
+  core.setOutput('report-path', reportPath);
+  core.setOutput('new-findings', String(report.verdict.newFindings));
+
+  emitAnnotations(report, { workspace, repository, ...(headCheckout === undefined || headCheckout === repository ? {} : { checkout: headCheckout }) });
+  const summaryNotes = await postComment(inputs, context, report, env);
+
+  let summary = renderJobSummary(report);
+  if (summaryNotes.length > 0) summary += `\n\n${summaryNotes.map((note) => `> [!WARNING]\n> ${note.split('\n').join('\n> ')}`).join('\n\n')}\n`;
+  if (env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(summary, true).write();
+
+  if (report.verdict.failed) core.setFailed(`fixpoint: ${report.verdict.summary} (fail-on: ${inputs.failOn})`);
+  else core.info(`fixpoint: ${report.verdict.summary}; passed (fail-on: ${inputs.failOn})`);
+}
+
+/** The event's base, head and pull request, from GITHUB_EVENT_NAME and the payload at GITHUB_EVENT_PATH. */
+async function eventContext(env: NodeJS.ProcessEnv): Promise<PullRequestContext> {
+  const eventName = env['GITHUB_EVENT_NAME'] ?? '';
+  const path = env['GITHUB_EVENT_PATH'];
+  if (path === undefined || path === '') throw new UsageError('GITHUB_EVENT_PATH is not set: fixpoint runs as a step of a GitHub Actions workflow');
+  let payload: unknown;
+  try {
+    payload = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${messageOf(error)}`);
+  }
+  return pullRequestContext(eventName, payload, env);
+}
+
+/** Annotations for the new findings, and a notice for those the runner's limits leave out. */
+function emitAnnotations(report: DiffReport, options: Parameters<typeof diffAnnotations>[1]): void {
+  const plan = diffAnnotations(report, options);
+  for (const annotation of plan.annotations) core[annotation.level](annotation.message, annotation.properties);
+  const omitted = plan.omitted.error + plan.omitted.warning + plan.omitted.notice;
+  if (omitted > 0) core.info(`fixpoint: ${omitted} more annotation${omitted === 1 ? '' : 's'} left out (the runner shows 10 of each level per step); the job summary lists every finding`);
+}
+
+/** Posts the sticky comment when it should and can; returns warnings for the job summary. Sets `comment-url`. */
+async function postComment(inputs: ActionInputs, context: PullRequestContext, report: DiffReport, env: NodeJS.ProcessEnv): Promise<string[]> {
+  core.setOutput('comment-url', '');
+  if (inputs.comment === 'off') return [];
+  if (context.number === undefined) {
+    core.info(`fixpoint: no pull request comment on a ${context.kind} run; the job summary has the report`);
+    return [];
+  }
+  if (context.readOnlyToken) {
+    core.notice(
+      `fixpoint: this pull request's token is read-only (${context.isFork ? 'a fork' : 'Dependabot'}), so no comment is posted here: the job summary has the report, and the fork-safe companion workflow (workflow_run, mode: comment) posts it from the uploaded report`,
+    );
+    return [];
+  }
+  if (inputs.githubToken === '') return ['The pull request comment was not posted: the input "github-token" is empty.'];
+  const logger = { debug: core.debug, info: core.info, warning: core.warning };
+  const octokit = createOctokit(inputs.githubToken, { ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}), logger });
+  const reportUrl = runUrl(env);
+  const body = renderComment(report, reportUrl === undefined ? {} : { reportUrl });
+  const result = await upsertComment({ octokit, owner: context.owner, repo: context.repo, issueNumber: context.number, body, mode: inputs.comment, logger });
+  core.setOutput('comment-url', result.url ?? '');
+  core.info(`fixpoint: pull request comment ${result.action}${result.url === undefined ? '' : `: ${result.url}`}`);
+  if (result.warning !== undefined) {
+    core.warning(result.warning);
+    return [result.warning];
+  }
+  return [];
+}
+
+/** The workflow run's page, where the job summary is. */
+function runUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const server = env['GITHUB_SERVER_URL'] ?? 'https://github.com';
+  const repository = env['GITHUB_REPOSITORY'];
+  const runId = env['GITHUB_RUN_ID'];
+  if (!repository || !runId) return undefined;
+  const attempt = env['GITHUB_RUN_ATTEMPT'];
+  return `${server.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}${attempt ? `/attempts/${attempt}` : ''}`;
+}
+
+function runnerTemp(env: NodeJS.ProcessEnv): string {
+  const temp = env['RUNNER_TEMP'];
+  return temp && isAbsolute(temp) ? temp : resolve(temp || '.fixpoint-tmp');
+}
+
+/**
+ * Makes esbuild loadable for bundling the controllers (its native binary cannot be bundled into
+ * dist/index.js): the user's project's own copy if it has one, else ours when running from the
+ * sources, else one installed once into RUNNER_TEMP. Threads find it through ESBUILD_ENV.
+ */
+async function provideEsbuild(directory: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (process.env[ESBUILD_ENV]) return;
+  const found = resolveFrom(join(directory, 'package.json')) ?? resolveFrom(import.meta.filename);
+  if (found !== undefined) {
+    process.env[ESBUILD_ENV] = found;
+    return;
+  }
+  const version = packageJson.dependencies.esbuild;
+  const prefix = join(runnerTemp(env), 'fixpoint-esbuild');
+  const installed = resolveFrom(join(prefix, 'package.json'));
+  if (installed !== undefined) {
+    process.env[ESBUILD_ENV] = installed;
+    return;
+  }
+  core.info(`fixpoint: installing esbuild@${version} into ${prefix} to bundle the controllers`);
+  await mkdir(prefix, { recursive: true });
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  try {
+    await promisify(execFile)(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, `esbuild@${version}`], { shell: process.platform === 'win32', timeout: ESBUILD_INSTALL_TIMEOUT_MS });
+  } catch (error) {
+    throw new Error(`installing esbuild@${version} into ${prefix} failed: ${messageOf(error)}`, { cause: error });
+  }
+  const after = resolveFrom(join(prefix, 'package.json'));
+  if (after === undefined) throw new Error(`esbuild@${version} was installed into ${prefix} but cannot be resolved from there`);
+  process.env[ESBUILD_ENV] = after;
+}
+
+/** esbuild's main file as resolved from `file`'s folder; undefined when it is not installed there. */
+function resolveFrom(file: string): string | undefined {
+  try {
+    return createRequire(file).resolve('esbuild');
+  } catch {
+    return undefined;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,191 @@
+/**
+ * The Action end to end: `node dist/index.js` as the runner starts it (INPUT_* with hyphens kept,
+ * the event payload, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP) on a real repository with a
+ * base and a head commit, posting to the fake GitHub.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FakeGitHub } from './github/fake-github.ts';
+import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './diff/temporary-repository.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const DIST = join(ROOT, 'dist', 'index.js');
+const NODE_MODULES = join(ROOT, 'node_modules');
+const PULL = 7;
+
+function copier(body: string): string {
+  return `import { ApiException, CoreV1Api } from '@kubernetes/client-node';
+import { defineController } from 'fixpoint';
+export default defineController({
+  name: 'copier',
+  for: { apiVersion: 'v1', kind: 'ConfigMap' },
+  async reconcile(request, ctx) {
+    if (request.name !== 'source') return;
+    const core = ctx.kubeConfig.makeApiClient(CoreV1Api);
+    const source = await core.readNamespacedConfigMap({ name: 'source', namespace: 'default' });
+    const value = source.data?.['value'] ?? '';
+    try {
+      const target = await core.readNamespacedConfigMap({ name: 'target', namespace: 'default' });
+      if (JSON.stringify(target.data) === JSON.stringify(${body})) return;
+      await core.replaceNamespacedConfigMap({ name: 'target', namespace: 'default', body: { ...target, data: ${body} } });
+    } catch (error) {
+      if (!(error instanceof ApiException && error.code === 404)) throw error;
+      await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'target' }, data: ${body} } });
+    }
+  },
+});
+`;
+}
+
+const FILES = {
+  '.gitignore': 'node_modules\n',
+  'fixpoint.yaml': 'controllers:\n  - { name: copier, module: src/copier.ts }\nscenarios:\n  - { name: copy, objects: [objects.yaml] }\n',
+  'objects.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: source, namespace: default }\ndata: { value: hello }\n',
+  'src/copier.ts': copier('{ value }'),
+};
+
+interface ActionRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly outputs: Record<string, string>;
+  readonly summary: string;
+}
+
+/** The name<<delimiter blocks @actions/core appends to GITHUB_OUTPUT. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const pattern = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm;
+  for (const match of text.matchAll(pattern)) outputs[match[1]!] = match[3]!;
+  return outputs;
+}
+
+describe('the Action (dist/index.js) on a pull request', () => {
+  let fake: FakeGitHub;
+  let repository: TemporaryRepository;
+  let runner: string;
+  let payloadPath: string;
+
+  before(async () => {
+    fake = await FakeGitHub.start();
+    repository = temporaryRepository(FILES, REPOSITORY_TMP);
+    symlinkSync(NODE_MODULES, join(repository.directory, 'node_modules'), 'junction');
+    const baseSha = repository.git('rev-parse', 'HEAD');
+    // Head reads a field that is not there: a new controller error (and non-convergence).
+    const headSha = repository.commit('nested value', { 'src/copier.ts': copier('{ value: (source.data as unknown as { nested: { value: string } }).nested.value }') });
+    runner = mkdtempSync(join(REPOSITORY_TMP, 'fixpoint-runner-'));
+    payloadPath = join(runner, 'event.json');
+    const repo = { full_name: 'acme/widgets', name: 'widgets', owner: { login: 'acme' } };
+    writeFileSync(
+      payloadPath,
+      JSON.stringify({ action: 'synchronize', number: PULL, pull_request: { number: PULL, base: { sha: baseSha, repo }, head: { sha: headSha, repo } }, repository: repo, sender: { login: 'someone' } }),
+    );
+  });
+
+  after(async () => {
+    await fake.stop();
+    repository.remove();
+    rmSync(runner, { recursive: true, force: true });
+  });
+
+  let runs = 0;
+  async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
+    runs += 1;
+    const folder = join(runner, `run-${runs}`);
+    const temp = join(folder, 'temp');
+    mkdirSync(temp, { recursive: true });
+    const outputFile = join(folder, 'output');
+    const summaryFile = join(folder, 'summary.md');
+    for (const file of [outputFile, summaryFile, join(folder, 'env'), join(folder, 'state')]) writeFileSync(file, '');
+    const env: NodeJS.ProcessEnv = {};
+    for (const [name, value] of Object.entries(process.env)) {
+      if (!/^(GITHUB_|INPUT_|RUNNER_|ACTIONS_)/.test(name) && name !== 'NODE_TEST_CONTEXT') env[name] = value;
+    }
+    const defaults: Record<string, string> = {
+      config: 'fixpoint.yaml',
+      'github-token': 'ghs_fake',
+      base: '',
+      head: '',
+      'working-directory': '.',
+      'install-command': '',
+      'fail-on': 'new-findings',
+      comment: 'update',
+      'max-states': '',
+      'timeout-seconds': '',
+      mode: 'check',
+    };
+    for (const [name, value] of Object.entries({ ...defaults, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
+    Object.assign(env, {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: payloadPath,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      GITHUB_ENV: join(folder, 'env'),
+      GITHUB_STATE: join(folder, 'state'),
+      GITHUB_API_URL: fake.baseUrl,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/widgets',
+      GITHUB_RUN_ID: '42',
+      GITHUB_WORKSPACE: repository.directory,
+      RUNNER_TEMP: temp,
+    });
+    const child = spawn(process.execPath, [DIST], { cwd: repository.directory, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { status, stdout, stderr, outputs: parseOutputs(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') };
+  }
+
+  it('fails on a new finding, writes outputs, report, summary and annotations, and creates the comment', async () => {
+    const result = await runAction({});
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.equal(result.outputs['verdict'], 'failed');
+    assert.ok(Number(result.outputs['new-findings']) >= 1, result.outputs['new-findings']);
+    const report = JSON.parse(readFileSync(result.outputs['report-path'] ?? '', 'utf8')) as { schemaVersion: number; verdict: { failed: boolean } };
+    assert.deepEqual([report.schemaVersion, report.verdict.failed], [1, true]);
+    assert.match(result.summary, /Fixpoint/);
+    // (No file= here: this test's node_modules is a link to the repository's, so the source map points outside the workspace.)
+    assert.match(result.stdout, /^::error title=Fixpoint%3A controller copier throws::TypeError/m);
+    assert.doesNotMatch(result.stdout, /internal error/);
+    const comments = fake.commentsOn(PULL);
+    assert.equal(comments.length, 1);
+    assert.equal(result.outputs['comment-url'], `https://github.com/acme/widgets/pull/${PULL}#issuecomment-${comments[0]?.id}`);
+    assert.deepEqual(fake.writes().map((request) => request.method), ['POST']);
+  });
+
+  it('updates the comment when the report changes, and passes under fail-on: never', async () => {
+    const before = fake.writes().length;
+    const result = await runAction({ 'fail-on': 'never' });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.equal(result.outputs['verdict'], 'passed');
+    assert.deepEqual(fake.writes().slice(before).map((request) => request.method), ['PATCH']);
+    assert.equal(fake.commentsOn(PULL).length, 1);
+  });
+
+  it('writes nothing when the comment already says it', async () => {
+    const before = fake.writes().length;
+    const result = await runAction({ 'fail-on': 'never' });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.equal(fake.writes().length, before);
+    assert.match(result.outputs['comment-url'] ?? '', /#issuecomment-\d+$/);
+  });
+
+  it('posts no comment with comment: off, applies max-states, and fails a bad input with its message', async () => {
+    const before = fake.requests.length;
+    const off = await runAction({ comment: 'off', 'fail-on': 'never', 'max-states': '1' });
+    assert.equal(off.status, 0, off.stdout + off.stderr);
+    const report = JSON.parse(readFileSync(off.outputs['report-path'] ?? '', 'utf8')) as { scenarios: { base?: { status: string; stats: { states: number } } }[] };
+    assert.deepEqual([report.scenarios[0]?.base?.status, report.scenarios[0]?.base?.stats.states], ['bounded', 1]);
+    assert.equal(fake.requests.length, before);
+    assert.equal(off.outputs['comment-url'], '');
+    const bad = await runAction({ 'fail-on': 'sometimes' });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /::error::input "fail-on" must be one of/);
+  });
+});
