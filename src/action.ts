@@ -2,7 +2,9 @@
  * The GitHub Action (action.yml, bundled into dist/index.js by scripts/build.ts): `mode: check`
  * runs fixpoint diff between the pull request's base and head, writes the JSON report, the job
  * summary, annotations and outputs, and posts the sticky comment; the check fails only as
- * `fail-on` says, never because the comment could not be posted.
+ * `fail-on` says, never because the comment could not be posted. `mode: comment` is the fork-safe
+ * `workflow_run` companion: it reads the report a check run uploaded, as untrusted data, and only
+ * posts it, never running the pull request's code.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -17,10 +19,13 @@ import type { DiffReport } from './diff/diff-report.ts';
 import { diff } from './diff/run-diff.ts';
 import { repositoryRoot } from './diff/worktree.ts';
 import { diffAnnotations } from './github/annotations.ts';
-import { EventError, ensureHistory, pullRequestContext, type PullRequestContext } from './github/context.ts';
+import { EventError, ensureHistory, PULL_REQUEST_TARGET_REFUSAL, pullRequestContext, type PullRequestContext } from './github/context.ts';
 import { InputError, readInputs, type ActionInputs } from './github/inputs.ts';
+import { findPullRequest } from './github/find-pull-request.ts';
 import { createOctokit } from './github/octokit.ts';
+import { ArtifactError, readReportArtifact } from './github/report-artifact.ts';
 import { upsertComment } from './github/sticky-comment.ts';
+import { workflowRunContext } from './github/workflow-run.ts';
 import { renderComment, renderJobSummary } from './report/markdown.ts';
 
 /** The file name of the JSON report in RUNNER_TEMP. */
@@ -38,13 +43,10 @@ class UsageError extends Error {
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     const inputs = readInputs();
-    if (inputs.mode === 'comment') {
-      core.setFailed('fixpoint: mode "comment" (posting the report of a fork\'s check run from a workflow_run workflow) is not implemented yet; use mode "check"');
-      return;
-    }
-    await check(inputs, env);
+    if (inputs.mode === 'comment') await comment(inputs, env);
+    else await check(inputs, env);
   } catch (error) {
-    if (error instanceof InputError || error instanceof EventError || error instanceof UsageError) {
+    if (error instanceof InputError || error instanceof EventError || error instanceof UsageError || error instanceof ArtifactError) {
       core.setFailed(error.message);
       return;
     }
@@ -109,9 +111,64 @@ async function check(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void
   else core.info(`fixpoint: ${report.verdict.summary}; passed (fail-on: ${inputs.failOn})`);
 }
 
+/**
+ * `mode: comment`, on `workflow_run`: read and validate the uploaded report, check it is about the
+ * run's head commit, find that commit's open pull request and post the comment rendered afresh
+ * from the report's data. A rejected report fails the step; a comment that cannot be posted warns.
+ */
+async function comment(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
+  core.setOutput('comment-url', '');
+  const eventName = env['GITHUB_EVENT_NAME'] ?? '';
+  if (eventName === 'pull_request_target') throw new EventError(PULL_REQUEST_TARGET_REFUSAL);
+  if (eventName !== 'workflow_run') {
+    throw new EventError(
+      `mode "comment" runs on workflow_run only (the companion of a pull_request workflow with mode "check"), not on a "${eventName || 'unknown'}" event; on pull_request use mode "check", which comments itself where the token may write`,
+    );
+  }
+  const run = workflowRunContext(await eventPayload(env), env);
+  const workspace = resolve(env['GITHUB_WORKSPACE'] ?? process.cwd());
+  const directory = resolve(workspace, inputs.workingDirectory);
+  const { report, path } = await readReportArtifact(directory);
+  if (report.head.sha !== run.headSha) {
+    throw new ArtifactError(
+      `fixpoint: the report artifact ${path} was rejected, and nothing was posted: it is about the head commit ${report.head.sha ?? '(none: a working tree)'}, but the workflow run that uploaded it checked ${run.headSha}`,
+    );
+  }
+  core.setOutput('verdict', report.verdict.failed ? 'failed' : 'passed');
+  core.setOutput('report-path', path);
+  core.setOutput('new-findings', String(report.verdict.newFindings));
+  // The companion's own summary shows the report too: where a reader looks should the comment fail.
+  if (env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(renderJobSummary(report), true).write();
+
+  const logger = { debug: core.debug, info: core.info, warning: core.warning };
+  const octokit = createOctokit(inputs.githubToken, { ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}), logger });
+  let number = run.pullRequests.find((pull) => pull.headSha === run.headSha)?.number;
+  if (number === undefined) {
+    try {
+      number = await findPullRequest({ octokit, owner: run.owner, repo: run.repo, headSha: run.headSha, ...(run.headRepository === undefined ? {} : { headRepository: run.headRepository }), logger });
+    } catch (error) {
+      core.warning(`fixpoint: could not find the pull request of commit ${run.headSha} in ${run.owner}/${run.repo} (${messageOf(error)}), so no comment is posted; the job summary has the report`);
+      return;
+    }
+  }
+  if (number === undefined) {
+    core.notice(`fixpoint: no open pull request of ${run.owner}/${run.repo} has the head ${run.headSha}${run.headBranch === undefined ? '' : ` (branch ${run.headBranch})`} any more (closed, or pushed to since), so no comment is posted`);
+    return;
+  }
+  const body = renderComment(report, run.runUrl === undefined ? {} : { reportUrl: run.runUrl });
+  const result = await upsertComment({ octokit, owner: run.owner, repo: run.repo, issueNumber: number, body, mode: inputs.comment, logger });
+  core.setOutput('comment-url', result.url ?? '');
+  core.info(`fixpoint: pull request #${number} comment ${result.action}${result.url === undefined ? '' : `: ${result.url}`}`);
+  if (result.warning !== undefined) core.warning(result.warning);
+}
+
 /** The event's base, head and pull request, from GITHUB_EVENT_NAME and the payload at GITHUB_EVENT_PATH. */
 async function eventContext(env: NodeJS.ProcessEnv): Promise<PullRequestContext> {
-  const eventName = env['GITHUB_EVENT_NAME'] ?? '';
+  return pullRequestContext(env['GITHUB_EVENT_NAME'] ?? '', await eventPayload(env), env);
+}
+
+/** The event's payload, the JSON file at GITHUB_EVENT_PATH. */
+async function eventPayload(env: NodeJS.ProcessEnv): Promise<unknown> {
   const path = env['GITHUB_EVENT_PATH'];
   if (path === undefined || path === '') throw new UsageError('GITHUB_EVENT_PATH is not set: fixpoint runs as a step of a GitHub Actions workflow');
   let payload: unknown;
@@ -120,7 +177,7 @@ async function eventContext(env: NodeJS.ProcessEnv): Promise<PullRequestContext>
   } catch (error) {
     throw new UsageError(`cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${messageOf(error)}`);
   }
-  return pullRequestContext(eventName, payload, env);
+  return payload;
 }
 
 /** Annotations for the new findings, and a notice for those the runner's limits leave out. */

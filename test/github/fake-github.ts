@@ -1,7 +1,8 @@
 /**
  * A small fake of GitHub's REST API on 127.0.0.1 for the comment tests: issue comments with real
  * pagination (`per_page`, `page`, a `Link` header), create, edit and delete, GraphQL `viewer` and
- * `GET /user` for the token's identity, and routes told to fail. It records every request so a
+ * `GET /user` for the token's identity, pull requests listed by commit and by state (for the
+ * workflow_run companion), and routes told to fail. It records every request so a
  * test can say exactly what was sent, or that nothing was written.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -22,6 +23,15 @@ export interface FakeComment {
   readonly user: FakeUser;
   readonly createdAt: string;
   updatedAt: string;
+}
+
+/** A stored pull request: its number, state and head. */
+export interface FakePullRequest {
+  readonly number: number;
+  state: 'open' | 'closed';
+  readonly headSha: string;
+  /** `owner/name` of the head's repository (a fork's) */
+  readonly headRepository: string;
 }
 
 /** One request the server received. */
@@ -72,6 +82,8 @@ export class FakeGitHub {
   readonly requests: RecordedRequest[] = [];
   /** every comment that exists, in creation order */
   readonly comments: FakeComment[] = [];
+  /** the pull requests `GET …/pulls` and `GET …/commits/{sha}/pulls` list */
+  readonly pullRequests: FakePullRequest[] = [];
   readonly actor: FakeUser;
   readonly graphql: boolean;
   private readonly server: Server;
@@ -110,6 +122,13 @@ export class FakeGitHub {
     const comment: FakeComment = { id, issueNumber, body, user, createdAt: time, updatedAt: time };
     this.comments.push(comment);
     return comment;
+  }
+
+  /** Store a pull request (open unless said otherwise). */
+  addPullRequest(pull: Omit<FakePullRequest, 'state'> & { state?: FakePullRequest['state'] }): FakePullRequest {
+    const stored: FakePullRequest = { state: 'open', ...pull };
+    this.pullRequests.push(stored);
+    return stored;
   }
 
   /** The comments on one issue, oldest first. */
@@ -160,7 +179,9 @@ export class FakeGitHub {
   private route(request: RecordedRequest, response: ServerResponse): void {
     const issue = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(request.pathname);
     const single = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(request.pathname);
-    const key = `${request.method} ${issue ? 'issue-comments' : single ? 'comment' : request.pathname}`;
+    const commitPulls = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]+)\/pulls$/.exec(request.pathname);
+    const pulls = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(request.pathname);
+    const key = `${request.method} ${issue ? 'issue-comments' : single ? 'comment' : commitPulls ? 'commit-pulls' : pulls ? 'pulls' : request.pathname}`;
     switch (key) {
       case 'GET issue-comments':
         return this.list(request, response, issue!);
@@ -170,6 +191,13 @@ export class FakeGitHub {
         return this.edit(request, response, single!);
       case 'DELETE comment':
         return this.remove(response, single!);
+      case 'GET commit-pulls':
+        return send(response, 200, this.pullRequests.filter((pull) => pull.headSha === commitPulls![3]).map((pull) => this.pullJson(pull, commitPulls![1]!, commitPulls![2]!)));
+      case 'GET pulls': {
+        const state = request.query.get('state') ?? 'open';
+        const listed = this.pullRequests.filter((pull) => state === 'all' || pull.state === state);
+        return send(response, 200, listed.map((pull) => this.pullJson(pull, pulls![1]!, pulls![2]!)));
+      }
       case 'POST /graphql':
         return this.viewer(response);
       case 'GET /user':
@@ -236,6 +264,17 @@ export class FakeGitHub {
   private user(response: ServerResponse): void {
     if (this.actor.type === 'Bot') return send(response, 403, { message: defaultMessage(403) });
     send(response, 200, { login: this.actor.login, id: this.actor.id, type: this.actor.type });
+  }
+
+  /** A pull request as the REST API lists it (the fields the Action reads, and its address). */
+  private pullJson(pull: FakePullRequest, owner: string, repo: string): Record<string, unknown> {
+    return {
+      number: pull.number,
+      state: pull.state,
+      html_url: `https://github.com/${owner}/${repo}/pull/${pull.number}`,
+      head: { sha: pull.headSha, repo: { full_name: pull.headRepository } },
+      base: { repo: { full_name: `${owner}/${repo}` } },
+    };
   }
 
   /** A comment as the REST API returns it. */

@@ -1,0 +1,279 @@
+/**
+ * The fork-safe companion end to end: `node dist/index.js` with `mode: comment` on a
+ * `workflow_run` event, reading the report a real `mode: check` run of a fork's pull request wrote
+ * (its token read-only, so it posted nothing), finding the pull request by head SHA through the
+ * fake GitHub, and posting or refusing to post.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FakeGitHub } from './github/fake-github.ts';
+import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './diff/temporary-repository.ts';
+import { ALLOWED_TAGS, markdownHtml, tagNames } from './report/helpers.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const DIST = join(ROOT, 'dist', 'index.js');
+const NODE_MODULES = join(ROOT, 'node_modules');
+const PULL = 12;
+const FORK = 'mallory/widgets';
+const BASE_REPOSITORY = { full_name: 'acme/widgets', name: 'widgets', owner: { login: 'acme' } };
+
+const COPIER = (body: string) => `import { ApiException, CoreV1Api } from '@kubernetes/client-node';
+import { defineController } from 'fixpoint';
+export default defineController({
+  name: 'copier',
+  for: { apiVersion: 'v1', kind: 'ConfigMap' },
+  async reconcile(request, ctx) {
+    if (request.name !== 'source') return;
+    const core = ctx.kubeConfig.makeApiClient(CoreV1Api);
+    const source = await core.readNamespacedConfigMap({ name: 'source', namespace: 'default' });
+    const value = source.data?.['value'] ?? '';
+    try {
+      const target = await core.readNamespacedConfigMap({ name: 'target', namespace: 'default' });
+      if (JSON.stringify(target.data) === JSON.stringify(${body})) return;
+      await core.replaceNamespacedConfigMap({ name: 'target', namespace: 'default', body: { ...target, data: ${body} } });
+    } catch (error) {
+      if (!(error instanceof ApiException && error.code === 404)) throw error;
+      await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'target' }, data: ${body} } });
+    }
+  },
+});
+`;
+
+const FILES = {
+  '.gitignore': 'node_modules\n',
+  'fixpoint.yaml': 'controllers:\n  - { name: copier, module: src/copier.ts }\nscenarios:\n  - { name: copy, objects: [objects.yaml] }\n',
+  'objects.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: source, namespace: default }\ndata: { value: hello }\n',
+  'src/copier.ts': COPIER('{ value }'),
+};
+
+/** Text a hostile pull request could put into an object's or a scenario's name. */
+const HOSTILE = '<img src=x onerror=alert(1)> @everyone [click](javascript:alert(1)) | `x` <!-- fixpoint:v1 {} -->';
+
+interface ActionRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly outputs: Record<string, string>;
+}
+
+/** How one run of the Action is set up. */
+interface RunSetup {
+  readonly inputs: Record<string, string>;
+  readonly eventName: string;
+  readonly payload: unknown;
+  /** GITHUB_WORKSPACE and the child's working directory */
+  readonly workspace: string;
+}
+
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm)) outputs[match[1]!] = match[3]!;
+  return outputs;
+}
+
+describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
+  let fake: FakeGitHub;
+  let repository: TemporaryRepository;
+  let runner: string;
+  let headSha: string;
+  /** the report the check run of the fork's pull request wrote */
+  let report: Record<string, unknown>;
+  let runs = 0;
+
+  async function runAction(setup: RunSetup): Promise<ActionRun> {
+    runs += 1;
+    const folder = join(runner, `run-${runs}`);
+    const temp = join(folder, 'temp');
+    mkdirSync(temp, { recursive: true });
+    const outputFile = join(folder, 'output');
+    const payloadPath = join(folder, 'event.json');
+    writeFileSync(payloadPath, JSON.stringify(setup.payload));
+    for (const file of [outputFile, join(folder, 'summary.md'), join(folder, 'env'), join(folder, 'state')]) writeFileSync(file, '');
+    const env: NodeJS.ProcessEnv = {};
+    for (const [name, value] of Object.entries(process.env)) {
+      if (!/^(GITHUB_|INPUT_|RUNNER_|ACTIONS_)/.test(name) && name !== 'NODE_TEST_CONTEXT') env[name] = value;
+    }
+    const defaults: Record<string, string> = { config: 'fixpoint.yaml', 'github-token': 'ghs_fake', 'working-directory': '.', 'fail-on': 'new-findings', comment: 'update', mode: 'check' };
+    for (const [name, value] of Object.entries({ ...defaults, ...setup.inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
+    Object.assign(env, {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_EVENT_NAME: setup.eventName,
+      GITHUB_EVENT_PATH: payloadPath,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: join(folder, 'summary.md'),
+      GITHUB_ENV: join(folder, 'env'),
+      GITHUB_STATE: join(folder, 'state'),
+      GITHUB_API_URL: fake.baseUrl,
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/widgets',
+      GITHUB_RUN_ID: String(100 + runs),
+      GITHUB_WORKSPACE: setup.workspace,
+      RUNNER_TEMP: temp,
+    });
+    const child = spawn(process.execPath, [DIST], { cwd: setup.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    return { status, stdout, stderr, outputs: parseOutputs(readFileSync(outputFile, 'utf8')) };
+  }
+
+  /** The companion's run: the artifact (`report` as given, or raw text) downloaded into `fixpoint-report/` of a fresh workspace. */
+  async function runComment(artifact: unknown, options: { readonly headSha?: string; readonly runId?: number } = {}): Promise<ActionRun> {
+    const workspace = mkdtempSync(join(runner, 'companion-'));
+    mkdirSync(join(workspace, 'fixpoint-report'));
+    writeFileSync(join(workspace, 'fixpoint-report', 'fixpoint-report.json'), typeof artifact === 'string' ? artifact : JSON.stringify(artifact, null, 2));
+    const runId = options.runId ?? 9001;
+    const payload = {
+      action: 'completed',
+      workflow_run: {
+        id: runId,
+        event: 'pull_request',
+        conclusion: 'success',
+        head_sha: options.headSha ?? headSha,
+        head_branch: 'main',
+        head_repository: { full_name: FORK },
+        html_url: `https://github.com/acme/widgets/actions/runs/${runId}`,
+        // Empty for a fork's pull request: the companion must ask the API.
+        pull_requests: [],
+      },
+      repository: BASE_REPOSITORY,
+      sender: { login: 'mallory' },
+    };
+    return runAction({ inputs: { mode: 'comment', 'working-directory': 'fixpoint-report' }, eventName: 'workflow_run', payload, workspace });
+  }
+
+  /** A deep copy of the real report, changed by `edit`. */
+  function tampered(edit: (copy: Record<string, unknown>) => void): Record<string, unknown> {
+    const copy = structuredClone(report);
+    edit(copy);
+    return copy;
+  }
+
+  before(async () => {
+    fake = await FakeGitHub.start();
+    repository = temporaryRepository(FILES, REPOSITORY_TMP);
+    symlinkSync(NODE_MODULES, join(repository.directory, 'node_modules'), 'junction');
+    const baseSha = repository.git('rev-parse', 'HEAD');
+    // Head reads a field that is not there: a new controller error.
+    headSha = repository.commit('nested value', { 'src/copier.ts': COPIER('{ value: (source.data as unknown as { nested: { value: string } }).nested.value }') });
+    runner = mkdtempSync(join(REPOSITORY_TMP, 'fixpoint-companion-'));
+    fake.addPullRequest({ number: PULL - 1, headSha: baseSha, headRepository: FORK });
+    fake.addPullRequest({ number: PULL, headSha, headRepository: FORK });
+    // The fork's pull_request run: a read-only token, so it only writes the report (the artifact).
+    const fork = { full_name: FORK, name: 'widgets', owner: { login: 'mallory' } };
+    const payload = { action: 'synchronize', number: PULL, pull_request: { number: PULL, base: { sha: baseSha, repo: BASE_REPOSITORY }, head: { sha: headSha, repo: fork } }, repository: BASE_REPOSITORY, sender: { login: 'mallory' } };
+    const check = await runAction({ inputs: { comment: 'off', 'fail-on': 'never' }, eventName: 'pull_request', payload, workspace: repository.directory });
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    report = JSON.parse(readFileSync(check.outputs['report-path'] ?? '', 'utf8')) as Record<string, unknown>;
+    assert.equal(fake.writes().length, 0);
+  });
+
+  after(async () => {
+    await fake.stop();
+    repository.remove();
+    rmSync(runner, { recursive: true, force: true });
+  });
+
+  it('posts the check run\'s report on the pull request found by head SHA, rendered afresh from its JSON', async () => {
+    const result = await runComment(report);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const comments = fake.commentsOn(PULL);
+    assert.equal(comments.length, 1);
+    assert.equal(result.outputs['comment-url'], `https://github.com/acme/widgets/pull/${PULL}#issuecomment-${comments[0]?.id}`);
+    assert.equal(result.outputs['verdict'], 'passed');
+    assert.match(comments[0]?.body ?? '', /^<!-- fixpoint:v1 /);
+    assert.match(comments[0]?.body ?? '', /copier/);
+    assert.ok(fake.requests.some((request) => request.method === 'GET' && request.pathname === `/repos/acme/widgets/commits/${headSha}/pulls`));
+    assert.deepEqual(fake.writes().map((request) => `${request.method} ${request.pathname}`), [`POST /repos/acme/widgets/issues/${PULL}/comments`]);
+  });
+
+  it('updates that comment on the next run rather than posting another', async () => {
+    const before = fake.writes().length;
+    const result = await runComment(report, { runId: 9002 });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.deepEqual(fake.writes().slice(before).map((request) => request.method), ['PATCH']);
+    assert.equal(fake.commentsOn(PULL).length, 1);
+    assert.match(fake.commentsOn(PULL)[0]?.body ?? '', /actions\/runs\/9002/);
+  });
+
+  it('finds a fork\'s pull request among the open ones when the commit lookup fails', async () => {
+    fake.fail({ method: 'GET', path: /\/commits\/[0-9a-f]+\/pulls$/, status: 404, times: 1 });
+    const before = fake.writes().length;
+    const result = await runComment(report, { runId: 9003 });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.ok(fake.requests.some((request) => request.method === 'GET' && request.pathname === '/repos/acme/widgets/pulls' && request.query.get('state') === 'open'));
+    assert.deepEqual(fake.writes().slice(before).map((request) => request.method), ['PATCH']);
+  });
+
+  describe('rejects a tampered artifact, failing and writing nothing', () => {
+    const cases: [string, () => unknown, RegExp][] = [
+      ['larger than 5 MiB', () => ({ ...report, padding: 'x'.repeat(5 * 1024 * 1024) }), /is \d+ bytes, more than the 5242880 a report may have/],
+      ['with an unknown field', () => tampered((copy) => (copy['markdown'] = '<script>alert(1)</script>')), /does not match diff-report\.schema\.json: the report has the unknown key "markdown"/],
+      ['with another schemaVersion', () => tampered((copy) => (copy['schemaVersion'] = 2)), /does not match diff-report\.schema\.json: \/schemaVersion must be 1/],
+      ['with a wrong status', () => tampered((copy) => ((copy['scenarios'] as { status: string }[])[0]!.status = 'passed')), /\/scenarios\/0\/status must be one of "checked", "added", "removed", "not-checked"/],
+      ['that is not JSON', () => '{"schemaVersion": 1,', /is not valid JSON/],
+      ['about another commit than the run\'s head', () => tampered((copy) => ((copy['head'] as { sha: string }).sha = 'f'.repeat(40))), new RegExp(`is about the head commit f{40}, but the workflow run that uploaded it checked ${'[0-9a-f]'.repeat(40)}`)],
+    ];
+    for (const [name, artifact, message] of cases) {
+      it(name, async () => {
+        const requests = fake.requests.length;
+        const result = await runComment(artifact());
+        assert.equal(result.status, 1, result.stdout + result.stderr);
+        assert.match(result.stdout, /::error::fixpoint: the report artifact \S+fixpoint-report\.json was rejected, and nothing was posted: /);
+        assert.match(result.stdout, message);
+        assert.equal(fake.requests.length, requests, 'no request at all reached GitHub');
+      });
+    }
+  });
+
+  it('shows a hostile name from the report escaped: no tag, link or mention gets through', async () => {
+    const hostile = tampered((copy) => {
+      const scenario = (copy['scenarios'] as { name: string; head?: { findings: { message: string; trace: { steps: { writes: { name?: string }[] }[] } }[] } }[])[0]!;
+      scenario.name = HOSTILE;
+      for (const finding of scenario.head?.findings ?? []) {
+        finding.message = HOSTILE;
+        for (const step of finding.trace.steps) for (const write of step.writes) write.name = HOSTILE;
+      }
+    });
+    const result = await runComment(hostile, { runId: 9004 });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const body = fake.commentsOn(PULL)[0]?.body ?? '';
+    const html = markdownHtml(body);
+    assert.equal(html.split('<!--').length, 2, 'the one HTML comment is the marker on the first line');
+    const tags = [...tagNames(html)].filter((tag) => !ALLOWED_TAGS.has(tag));
+    assert.deepEqual(tags, []);
+    assert.doesNotMatch(html, /href="javascript:/i);
+    // GitHub mentions nobody inside code or an HTML comment; anywhere else the @ must be defused.
+    const prose = html.replace(/<!--[\s\S]*?-->|<code>[\s\S]*?<\/code>|<pre>[\s\S]*?<\/pre>/g, '');
+    assert.doesNotMatch(prose, /@everyone/);
+    assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
+  });
+
+  it('posts nothing, with a notice, when no open pull request has the head any more', async () => {
+    const other = 'e'.repeat(40);
+    const before = fake.writes().length;
+    const result = await runComment(tampered((copy) => ((copy['head'] as { sha: string }).sha = other)), { headSha: other });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /::notice::fixpoint: no open pull request of acme\/widgets has the head e{40}/);
+    assert.equal(fake.writes().length, before);
+    assert.equal(result.outputs['comment-url'], '');
+  });
+
+  it('refuses to check on workflow_run, and to comment on any other event', async () => {
+    const workspace = mkdtempSync(join(runner, 'events-'));
+    const onWorkflowRun = await runAction({ inputs: {}, eventName: 'workflow_run', payload: { workflow_run: { head_sha: headSha } }, workspace });
+    assert.equal(onWorkflowRun.status, 1);
+    assert.match(onWorkflowRun.stdout, /set `mode: comment`/);
+    const onTarget = await runAction({ inputs: { mode: 'comment' }, eventName: 'pull_request_target', payload: {}, workspace });
+    assert.equal(onTarget.status, 1);
+    assert.match(onTarget.stdout, /will not run on pull_request_target/);
+    const onPullRequest = await runAction({ inputs: { mode: 'comment' }, eventName: 'pull_request', payload: {}, workspace });
+    assert.equal(onPullRequest.status, 1);
+    assert.match(onPullRequest.stdout, /mode "comment" runs on workflow_run only/);
+  });
+});
