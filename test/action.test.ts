@@ -188,4 +188,44 @@ describe('the Action (dist/index.js) on a pull request', () => {
     assert.equal(bad.status, 1);
     assert.match(bad.stdout, /::error::input "fail-on" must be one of/);
   });
+
+  /** Our sticky comment as the fake stores it; its body made stale so the next run has something to write. */
+  function staleSticky() {
+    const sticky = fake.commentsOn(PULL).find((comment) => comment.user.login === fake.actor.login && comment.body.startsWith('<!-- fixpoint:v1 '));
+    assert.ok(sticky, 'the earlier runs left a sticky comment');
+    sticky.body = '<!-- fixpoint:v1 {} -->\nstale';
+    return sticky;
+  }
+
+  it('finds its comment on the third page (100 a page) and leaves another user’s comment with the marker alone', async () => {
+    const ours = staleSticky();
+    fake.comments.splice(fake.comments.indexOf(ours), 1);
+    const mallory = fake.addComment(PULL, '<!-- fixpoint:v1 {"base":"x"} -->\nnot from the bot', { login: 'mallory', id: 7, type: 'User' });
+    for (let index = 0; index < 250; index += 1) fake.addComment(PULL, `comment ${index}`, { login: 'reviewer', id: 8, type: 'User' });
+    fake.comments.push(ours);
+    const before = fake.writes().length;
+    const result = await runAction({ 'fail-on': 'never' });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const writes = fake.writes().slice(before);
+    assert.deepEqual(writes.map((request) => `${request.method} ${request.pathname}`), [`PATCH /repos/acme/widgets/issues/comments/${ours.id}`]);
+    assert.ok(fake.requests.some((request) => request.method === 'GET' && request.query.get('page') === '3'), 'read the third page');
+    assert.equal(mallory.body, '<!-- fixpoint:v1 {"base":"x"} -->\nnot from the bot');
+  });
+
+  for (const [status, message, pattern] of [
+    [403, 'Resource not accessible by integration', /fork/i],
+    [422, 'Validation Failed: Body is too long', /too long/i],
+    [502, 'Bad Gateway', /502|server error|GitHub/i],
+  ] as const) {
+    it(`only warns when GitHub answers the comment with ${status}: the check's own result stands`, async () => {
+      staleSticky();
+      fake.fail({ method: 'PATCH', path: /\/issues\/comments\/\d+$/, status, body: { message }, ...(status === 502 ? {} : { times: 1 }) });
+      const result = await runAction({ 'fail-on': 'never' });
+      assert.equal(result.status, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, /^::warning::/m);
+      const warning = result.stdout.split('\n').find((line) => line.startsWith('::warning::')) ?? '';
+      assert.match(warning, pattern);
+      assert.match(result.summary, /Fixpoint/);
+    });
+  }
 });
