@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { threadId } from 'node:worker_threads';
@@ -65,7 +65,8 @@ let temporaryFiles = 0;
 export async function bundleModule(module: string, projectDirectory: string): Promise<Bundle> {
   const entry = resolve(projectDirectory, module);
   if (!(await isFile(entry))) throw new ModuleError(module, `${module}: file not found (resolved to ${entry})`);
-  const directory = cacheDirectory(projectDirectory);
+  // Node loads the bundle by its real path, so source-map paths must be relative to that, not to a linked node_modules.
+  const directory = await realDirectory(cacheDirectory(projectDirectory));
   const { build } = await esbuild();
   let output;
   try {
@@ -94,7 +95,6 @@ export async function bundleModule(module: string, projectDirectory: string): Pr
   if (!code) throw new ModuleError(module, `${module}: esbuild produced no output`);
   const file = join(directory, `${createHash('sha256').update(code).digest('hex').slice(0, 32)}.mjs`);
   if (!existsSync(file)) {
-    await mkdir(directory, { recursive: true });
     // Write then rename, so a worker importing the same bundle never reads half a file.
     temporaryFiles += 1;
     const temporary = `${file}.${process.pid}-${threadId}-${temporaryFiles}.tmp`;
@@ -121,6 +121,12 @@ function cacheDirectory(projectDirectory: string): string {
     if (dirname(folder) === folder) break;
   }
   return join(resolve(projectDirectory), 'node_modules', '.cache', 'fixpoint');
+}
+
+/** The folder's real path (links resolved), created if missing. */
+async function realDirectory(directory: string): Promise<string> {
+  await mkdir(directory, { recursive: true });
+  return realpath(directory);
 }
 
 /** `fixpoint` is this repository's index.ts, so a controller needs no installed copy of fixpoint to build. */

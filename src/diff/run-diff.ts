@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { check } from '../check/check.ts';
 import { loadConfig, type Config } from '../check/index.ts';
 import type { ScenarioReport } from '../check/report.ts';
@@ -112,11 +112,20 @@ async function checkSide(side: SideResult, selections: readonly ScenarioSelectio
   if (wanted.length === 0) return { side: side.side, reports };
   try {
     const report = await check({ config: side.config.file, scenarios: wanted, ...(bounds === undefined ? {} : { bounds }) });
-    for (const scenario of report.scenarios) reports.set(scenario.name, scenario);
+    for (const scenario of report.scenarios) reports.set(scenario.name, withRelativePaths(scenario, side.root));
     return { side: side.side, reports };
   } catch (error) {
     return { side: { ...side.side, error: describeError(error, side.root) }, reports };
   }
+}
+
+/**
+ * The report with the checkout's folder left out of finding messages (stack traces): checkouts are
+ * temporary, so absolute paths would make every run's report, and comment, differ.
+ */
+function withRelativePaths(scenario: ScenarioReport, root: string): ScenarioReport {
+  const prefix = `${root}${sep}`;
+  return { ...scenario, findings: scenario.findings.map((finding) => ({ ...finding, message: finding.message.split(prefix).join('') })) };
 }
 
 /** A scenario's comparison; when head could not be built there is nothing to compare, only what base found. */
