@@ -5,74 +5,23 @@
  * fake GitHub, and posting or refusing to post.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeGitHub } from './github/fake-github.ts';
 import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './diff/temporary-repository.ts';
+import { COPIER_PROJECT, copierController, NODE_MODULES, runDist, type ActionRun, type RunSetup } from './action-harness.ts';
 import { ALLOWED_TAGS, markdownHtml, tagNames } from './report/helpers.ts';
 
-const ROOT = join(import.meta.dirname, '..');
-const DIST = join(ROOT, 'dist', 'index.js');
-const NODE_MODULES = join(ROOT, 'node_modules');
 const PULL = 12;
 const FORK = 'mallory/widgets';
 const BASE_REPOSITORY = { full_name: 'acme/widgets', name: 'widgets', owner: { login: 'acme' } };
 
-const COPIER = (body: string) => `import { ApiException, CoreV1Api } from '@kubernetes/client-node';
-import { defineController } from 'fixpoint';
-export default defineController({
-  name: 'copier',
-  for: { apiVersion: 'v1', kind: 'ConfigMap' },
-  async reconcile(request, ctx) {
-    if (request.name !== 'source') return;
-    const core = ctx.kubeConfig.makeApiClient(CoreV1Api);
-    const source = await core.readNamespacedConfigMap({ name: 'source', namespace: 'default' });
-    const value = source.data?.['value'] ?? '';
-    try {
-      const target = await core.readNamespacedConfigMap({ name: 'target', namespace: 'default' });
-      if (JSON.stringify(target.data) === JSON.stringify(${body})) return;
-      await core.replaceNamespacedConfigMap({ name: 'target', namespace: 'default', body: { ...target, data: ${body} } });
-    } catch (error) {
-      if (!(error instanceof ApiException && error.code === 404)) throw error;
-      await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'target' }, data: ${body} } });
-    }
-  },
-});
-`;
-
-const FILES = {
-  '.gitignore': 'node_modules\n',
-  'fixpoint.yaml': 'controllers:\n  - { name: copier, module: src/copier.ts }\nscenarios:\n  - { name: copy, objects: [objects.yaml] }\n',
-  'objects.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: source, namespace: default }\ndata: { value: hello }\n',
-  'src/copier.ts': COPIER('{ value }'),
-};
-
 /** Text a hostile pull request could put into an object's or a scenario's name. */
 const HOSTILE = '<img src=x onerror=alert(1)> @everyone [click](javascript:alert(1)) | `x` <!-- fixpoint:v1 {} -->';
 
-interface ActionRun {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly outputs: Record<string, string>;
-}
-
-/** How one run of the Action is set up. */
-interface RunSetup {
-  readonly inputs: Record<string, string>;
-  readonly eventName: string;
-  readonly payload: unknown;
-  /** GITHUB_WORKSPACE and the child's working directory */
-  readonly workspace: string;
-}
-
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  for (const match of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm)) outputs[match[1]!] = match[3]!;
-  return outputs;
-}
+/** How one run of the Action is set up here: the harness's, less what every run shares. */
+type Run = Omit<RunSetup, 'folder' | 'apiUrl' | 'runId'>;
 
 describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
   let fake: FakeGitHub;
@@ -83,43 +32,9 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
   let report: Record<string, unknown>;
   let runs = 0;
 
-  async function runAction(setup: RunSetup): Promise<ActionRun> {
+  async function runAction(setup: Run): Promise<ActionRun> {
     runs += 1;
-    const folder = join(runner, `run-${runs}`);
-    const temp = join(folder, 'temp');
-    mkdirSync(temp, { recursive: true });
-    const outputFile = join(folder, 'output');
-    const payloadPath = join(folder, 'event.json');
-    writeFileSync(payloadPath, JSON.stringify(setup.payload));
-    for (const file of [outputFile, join(folder, 'summary.md'), join(folder, 'env'), join(folder, 'state')]) writeFileSync(file, '');
-    const env: NodeJS.ProcessEnv = {};
-    for (const [name, value] of Object.entries(process.env)) {
-      if (!/^(GITHUB_|INPUT_|RUNNER_|ACTIONS_)/.test(name) && name !== 'NODE_TEST_CONTEXT') env[name] = value;
-    }
-    const defaults: Record<string, string> = { config: 'fixpoint.yaml', 'github-token': 'ghs_fake', 'working-directory': '.', 'fail-on': 'new-findings', comment: 'update', mode: 'check' };
-    for (const [name, value] of Object.entries({ ...defaults, ...setup.inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
-    Object.assign(env, {
-      GITHUB_ACTIONS: 'true',
-      GITHUB_EVENT_NAME: setup.eventName,
-      GITHUB_EVENT_PATH: payloadPath,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: join(folder, 'summary.md'),
-      GITHUB_ENV: join(folder, 'env'),
-      GITHUB_STATE: join(folder, 'state'),
-      GITHUB_API_URL: fake.baseUrl,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_REPOSITORY: 'acme/widgets',
-      GITHUB_RUN_ID: String(100 + runs),
-      GITHUB_WORKSPACE: setup.workspace,
-      RUNNER_TEMP: temp,
-    });
-    const child = spawn(process.execPath, [DIST], { cwd: setup.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    return { status, stdout, stderr, outputs: parseOutputs(readFileSync(outputFile, 'utf8')) };
+    return runDist({ ...setup, folder: join(runner, `run-${runs}`), apiUrl: fake.baseUrl, runId: 100 + runs });
   }
 
   /** The companion's run: the artifact (`report` as given, or raw text) downloaded into `fixpoint-report/` of a fresh workspace. */
@@ -156,11 +71,11 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
 
   before(async () => {
     fake = await FakeGitHub.start();
-    repository = temporaryRepository(FILES, REPOSITORY_TMP);
+    repository = temporaryRepository(COPIER_PROJECT, REPOSITORY_TMP);
     symlinkSync(NODE_MODULES, join(repository.directory, 'node_modules'), 'junction');
     const baseSha = repository.git('rev-parse', 'HEAD');
     // Head reads a field that is not there: a new controller error.
-    headSha = repository.commit('nested value', { 'src/copier.ts': COPIER('{ value: (source.data as unknown as { nested: { value: string } }).nested.value }') });
+    headSha = repository.commit('nested value', { 'src/copier.ts': copierController({ body: '{ value: (source.data as unknown as { nested: { value: string } }).nested.value }' }) });
     runner = mkdtempSync(join(REPOSITORY_TMP, 'fixpoint-companion-'));
     fake.addPullRequest({ number: PULL - 1, headSha: baseSha, headRepository: FORK });
     fake.addPullRequest({ number: PULL, headSha, headRepository: FORK });

@@ -4,64 +4,14 @@
  * base and a head commit, posting to the fake GitHub.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeGitHub } from './github/fake-github.ts';
 import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './diff/temporary-repository.ts';
+import { COPIER_PROJECT, copierController, NODE_MODULES, runDist, type ActionRun } from './action-harness.ts';
 
-const ROOT = join(import.meta.dirname, '..');
-const DIST = join(ROOT, 'dist', 'index.js');
-const NODE_MODULES = join(ROOT, 'node_modules');
 const PULL = 7;
-
-function copier(body: string): string {
-  return `import { ApiException, CoreV1Api } from '@kubernetes/client-node';
-import { defineController } from 'fixpoint';
-export default defineController({
-  name: 'copier',
-  for: { apiVersion: 'v1', kind: 'ConfigMap' },
-  async reconcile(request, ctx) {
-    if (request.name !== 'source') return;
-    const core = ctx.kubeConfig.makeApiClient(CoreV1Api);
-    const source = await core.readNamespacedConfigMap({ name: 'source', namespace: 'default' });
-    const value = source.data?.['value'] ?? '';
-    try {
-      const target = await core.readNamespacedConfigMap({ name: 'target', namespace: 'default' });
-      if (JSON.stringify(target.data) === JSON.stringify(${body})) return;
-      await core.replaceNamespacedConfigMap({ name: 'target', namespace: 'default', body: { ...target, data: ${body} } });
-    } catch (error) {
-      if (!(error instanceof ApiException && error.code === 404)) throw error;
-      await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'target' }, data: ${body} } });
-    }
-  },
-});
-`;
-}
-
-const FILES = {
-  '.gitignore': 'node_modules\n',
-  'fixpoint.yaml': 'controllers:\n  - { name: copier, module: src/copier.ts }\nscenarios:\n  - { name: copy, objects: [objects.yaml] }\n',
-  'objects.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: source, namespace: default }\ndata: { value: hello }\n',
-  'src/copier.ts': copier('{ value }'),
-};
-
-interface ActionRun {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly outputs: Record<string, string>;
-  readonly summary: string;
-}
-
-/** The name<<delimiter blocks @actions/core appends to GITHUB_OUTPUT. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const pattern = /^([\w-]+)<<(\S+)\n([\s\S]*?)\n?\2$/gm;
-  for (const match of text.matchAll(pattern)) outputs[match[1]!] = match[3]!;
-  return outputs;
-}
 
 describe('the Action (dist/index.js) on a pull request', () => {
   let fake: FakeGitHub;
@@ -71,11 +21,11 @@ describe('the Action (dist/index.js) on a pull request', () => {
 
   before(async () => {
     fake = await FakeGitHub.start();
-    repository = temporaryRepository(FILES, REPOSITORY_TMP);
+    repository = temporaryRepository(COPIER_PROJECT, REPOSITORY_TMP);
     symlinkSync(NODE_MODULES, join(repository.directory, 'node_modules'), 'junction');
     const baseSha = repository.git('rev-parse', 'HEAD');
     // Head reads a field that is not there: a new controller error (and non-convergence).
-    const headSha = repository.commit('nested value', { 'src/copier.ts': copier('{ value: (source.data as unknown as { nested: { value: string } }).nested.value }') });
+    const headSha = repository.commit('nested value', { 'src/copier.ts': copierController({ body: '{ value: (source.data as unknown as { nested: { value: string } }).nested.value }' }) });
     runner = mkdtempSync(join(REPOSITORY_TMP, 'fixpoint-runner-'));
     payloadPath = join(runner, 'event.json');
     const repo = { full_name: 'acme/widgets', name: 'widgets', owner: { login: 'acme' } };
@@ -94,52 +44,8 @@ describe('the Action (dist/index.js) on a pull request', () => {
   let runs = 0;
   async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
     runs += 1;
-    const folder = join(runner, `run-${runs}`);
-    const temp = join(folder, 'temp');
-    mkdirSync(temp, { recursive: true });
-    const outputFile = join(folder, 'output');
-    const summaryFile = join(folder, 'summary.md');
-    for (const file of [outputFile, summaryFile, join(folder, 'env'), join(folder, 'state')]) writeFileSync(file, '');
-    const env: NodeJS.ProcessEnv = {};
-    for (const [name, value] of Object.entries(process.env)) {
-      if (!/^(GITHUB_|INPUT_|RUNNER_|ACTIONS_)/.test(name) && name !== 'NODE_TEST_CONTEXT') env[name] = value;
-    }
-    const defaults: Record<string, string> = {
-      config: 'fixpoint.yaml',
-      'github-token': 'ghs_fake',
-      base: '',
-      head: '',
-      'working-directory': '.',
-      'install-command': '',
-      'fail-on': 'new-findings',
-      comment: 'update',
-      'max-states': '',
-      'timeout-seconds': '',
-      mode: 'check',
-    };
-    for (const [name, value] of Object.entries({ ...defaults, ...inputs })) env[`INPUT_${name.toUpperCase()}`] = value;
-    Object.assign(env, {
-      GITHUB_ACTIONS: 'true',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: payloadPath,
-      GITHUB_OUTPUT: outputFile,
-      GITHUB_STEP_SUMMARY: summaryFile,
-      GITHUB_ENV: join(folder, 'env'),
-      GITHUB_STATE: join(folder, 'state'),
-      GITHUB_API_URL: fake.baseUrl,
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_REPOSITORY: 'acme/widgets',
-      GITHUB_RUN_ID: '42',
-      GITHUB_WORKSPACE: repository.directory,
-      RUNNER_TEMP: temp,
-    });
-    const child = spawn(process.execPath, [DIST], { cwd: repository.directory, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    return { status, stdout, stderr, outputs: parseOutputs(readFileSync(outputFile, 'utf8')), summary: readFileSync(summaryFile, 'utf8') };
+    const payload = JSON.parse(readFileSync(payloadPath, 'utf8')) as unknown;
+    return runDist({ folder: join(runner, `run-${runs}`), inputs, eventName: 'pull_request', payload, workspace: repository.directory, apiUrl: fake.baseUrl });
   }
 
   it('fails on a new finding, writes outputs, report, summary and annotations, and creates the comment', async () => {

@@ -5,45 +5,13 @@ import { after, describe, it } from 'node:test';
 import { diff } from '../../src/diff/run-diff.ts';
 import { renderComment } from '../../src/report/markdown.ts';
 import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './temporary-repository.ts';
+import { COPIER_PROJECT, copierConfig, copierController, NODE_MODULES } from '../action-harness.ts';
 
-const NODE_MODULES = join(import.meta.dirname, '..', '..', 'node_modules');
-
-/** A controller copying ConfigMap `source`'s `data.value` into ConfigMap `target`; `body` is what it writes. */
-function copier(name: string, body = '{ value }', extra = ''): string {
-  return `import { ApiException, CoreV1Api } from '@kubernetes/client-node';
-import { defineController } from 'fixpoint';
-${extra}
-export default defineController({
-  name: '${name}',
-  for: { apiVersion: 'v1', kind: 'ConfigMap' },
-  async reconcile(request, ctx) {
-    if (request.name !== 'source') return;
-    const core = ctx.kubeConfig.makeApiClient(CoreV1Api);
-    const source = await core.readNamespacedConfigMap({ name: 'source', namespace: 'default' });
-    const value = source.data?.['value'] ?? '';
-    try {
-      const target = await core.readNamespacedConfigMap({ name: 'target', namespace: 'default' });
-      if (JSON.stringify(target.data) === JSON.stringify(${'${body}'})) return;
-      await core.replaceNamespacedConfigMap({ name: 'target', namespace: 'default', body: { ...target, data: ${'${body}'} } });
-    } catch (error) {
-      if (!(error instanceof ApiException && error.code === 404)) throw error;
-      await core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'target' }, data: ${'${body}'} } });
-    }
-  },
-});
-`.replaceAll('${body}', body);
-}
-
-function config(controller = 'copier'): string {
-  return `controllers:\n  - { name: ${controller}, module: src/copier.ts }\nscenarios:\n  - { name: copy, objects: [objects.yaml] }\n`;
-}
-
-const OBJECTS = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: source, namespace: default }\ndata: { value: hello }\n';
 
 const repositories: TemporaryRepository[] = [];
 /** A repository under this one's .tmp (so imports resolve to its node_modules) with a base commit of the copier project. */
 function project(files: Record<string, string> = {}): TemporaryRepository {
-  const repository = temporaryRepository({ '.gitignore': 'node_modules\n', 'fixpoint.yaml': config(), 'objects.yaml': OBJECTS, 'src/copier.ts': copier('copier'), 'README.md': '# copier\n', ...files }, REPOSITORY_TMP);
+  const repository = temporaryRepository({ ...COPIER_PROJECT, 'README.md': '# copier\n', ...files }, REPOSITORY_TMP);
   symlinkSync(NODE_MODULES, join(repository.directory, 'node_modules'), 'junction');
   repositories.push(repository);
   return repository;
@@ -56,7 +24,7 @@ after(() => {
 describe('fixpoint diff on real repositories', () => {
   it('reports a new converged state with the field that differs from the closest base state', async () => {
     const repository = project();
-    repository.commit('copy more', { 'src/copier.ts': copier('copier', "{ value, copied: 'yes' }") });
+    repository.commit('copy more', { 'src/copier.ts': copierController({ body: "{ value, copied: 'yes' }" }) });
     const result = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD' });
     const [scenario] = result.scenarios;
     assert.equal(scenario?.status, 'checked');
@@ -69,8 +37,8 @@ describe('fixpoint diff on real repositories', () => {
   });
 
   it('reports a fixed finding and passes', async () => {
-    const repository = project({ 'src/copier.ts': copier('copier', '{ value: (source.data as unknown as { nested: { value: string } }).nested.value }') });
-    repository.commit('fix the copy', { 'src/copier.ts': copier('copier') });
+    const repository = project({ 'src/copier.ts': copierController({ body: '{ value: (source.data as unknown as { nested: { value: string } }).nested.value }' }) });
+    repository.commit('fix the copy', { 'src/copier.ts': copierController() });
     const result = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD' });
     const [scenario] = result.scenarios;
     assert.deepEqual(scenario?.findings.fixed.map((finding) => finding.kind), ['controller-error', 'non-convergence']);
@@ -80,7 +48,7 @@ describe('fixpoint diff on real repositories', () => {
 
   it('says a change that changes no behaviour changes nothing, and passes', async () => {
     const repository = project();
-    repository.write({ 'src/copier.ts': copier('copier', '{ value }', '// copies one value') });
+    repository.write({ 'src/copier.ts': copierController({ comment: '// copies one value' }) });
     const result = await diff({ directory: repository.directory, base: 'HEAD' });
     assert.equal(result.head.ref, 'working tree');
     assert.equal(result.scenarios[0]?.status, 'checked');
@@ -91,7 +59,7 @@ describe('fixpoint diff on real repositories', () => {
 
   it('reports a base that does not build, and still checks head', async () => {
     const repository = project({ 'src/copier.ts': 'export default {{{ not typescript' });
-    repository.commit('repair', { 'src/copier.ts': copier('copier') });
+    repository.commit('repair', { 'src/copier.ts': copierController() });
     const result = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD' });
     assert.match(result.base.error ?? '', /copier: .*src\/copier\.ts/);
     assert.equal(result.head.error, undefined);
@@ -112,7 +80,7 @@ describe('fixpoint diff on real repositories', () => {
 
   it('recognises a renamed controller', async () => {
     const repository = project();
-    repository.commit('rename', { 'src/copier.ts': copier('replicator'), 'fixpoint.yaml': config('replicator') });
+    repository.commit('rename', { 'src/copier.ts': copierController({ name: 'replicator' }), 'fixpoint.yaml': copierConfig('replicator') });
     const result = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD' });
     assert.deepEqual(
       result.changes.controllers.map((controller) => [controller.name, controller.status, controller.from]),
