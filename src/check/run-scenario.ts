@@ -3,7 +3,7 @@ import { loadControllers, loadInvariants, runReconcile } from '../controllers/in
 import { canonicalStoreFingerprint } from '../model/cluster/canonical.ts';
 import { ClusterModel, type ClusterModelState, type ReconcileRunner, type RuntimeController } from '../model/cluster/cluster-model.ts';
 import { explore, type Progress } from '../model/index.ts';
-import { objectEntries, resolveClientNode, type JsonObject } from '../sim/index.ts';
+import { DEFINITIONS_KEY, INITIAL_NAMESPACES, objectEntries, resolveClientNode, type JsonObject } from '../sim/index.ts';
 import { loadConfig } from './config.ts';
 import { canonicalObject, findingReport, stepReport, traceReport, type ConvergedReport, type FindingReport, type ScenarioReport } from './report.ts';
 import { buildScenario } from './scenario.ts';
@@ -32,9 +32,6 @@ export interface ScenarioHooks {
   afterReconcile?(): void;
 }
 
-/** Namespaces every cluster starts with, and the scenario's CRDs: setup, shown in no converged state. */
-const INITIAL_NAMESPACES = new Set(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
-const DEFINITIONS = 'apiextensions.k8s.io/customresourcedefinitions';
 
 /** Loads a scenario's code and explores it; the report of one scenario. Load errors throw. */
 export async function runScenario(run: ScenarioRun, hooks: ScenarioHooks = {}): Promise<ScenarioReport> {
@@ -104,8 +101,9 @@ export async function runScenario(run: ScenarioRun, hooks: ScenarioHooks = {}): 
   };
 }
 
+/** A converged state's objects, without setup (the initial namespaces, the scenario's CRDs). */
 function convergedObjects(state: ClusterModelState): JsonObject[] {
   return objectEntries(state.store)
-    .filter((entry) => entry.resource !== DEFINITIONS && !(entry.resource === '/namespaces' && INITIAL_NAMESPACES.has(entry.name)))
+    .filter((entry) => entry.resource !== DEFINITIONS_KEY && !(entry.resource === '/namespaces' && INITIAL_NAMESPACES.includes(entry.name)))
     .map((entry) => canonicalObject(entry.stored.object as JsonObject));
 }

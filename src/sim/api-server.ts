@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { acceptedDefinitionStatus, definitionErrors } from './custom-resources.ts';
-import { cloneJson, isJsonObject, jsonEqual, sortKeys, type JsonObject, type JsonValue } from './json.ts';
+import { cloneJson, isJsonObject, jsonEqual, sortKeys, stringList, type JsonObject, type JsonValue } from './json.ts';
 import { generateName, nameErrors } from './names.ts';
 import { applyJsonPatch } from './patch/json-patch.ts';
 import { recordUpdate } from './patch/managed-fields.ts';
@@ -55,7 +55,7 @@ export interface ApiServerOptions {
 }
 
 /** The namespaces a new cluster has. */
-const INITIAL_NAMESPACES = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
+export const INITIAL_NAMESPACES: readonly string[] = ['default', 'kube-node-lease', 'kube-public', 'kube-system'];
 
 /** 2025-01-01T00:00:00Z: a fixed start, so timestamps are reproducible. */
 const DEFAULT_EPOCH = Date.UTC(2025, 0, 1);
@@ -590,9 +590,6 @@ function metadataOf(object: JsonObject | Readonly<JsonObject>): JsonObject {
   return created;
 }
 
-function stringList(value: JsonValue | undefined): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
 
 function objectKey(object: Readonly<JsonObject>): string {
   const metadata = metadataOf(object);
@@ -903,14 +900,13 @@ function checkDeletePreconditions(type: ResourceType, name: string, live: JsonOb
   const preconditions = isJsonObject(options['preconditions']) ? options['preconditions'] : {};
   const kind = { group: type.group, resource: type.kind };
   if (typeof preconditions['uid'] === 'string' && preconditions['uid'] !== live['uid']) {
-    throw conflict(kind, name, `the UID in the precondition (${preconditions['uid']}) does not match the UID in record (${String(live['uid'])}). The object might have been deleted and then recreated`, type.kind);
+    throw conflict(kind, name, `the UID in the precondition (${preconditions['uid']}) does not match the UID in record (${String(live['uid'])}). The object might have been deleted and then recreated`);
   }
   if (typeof preconditions['resourceVersion'] === 'string' && preconditions['resourceVersion'] !== live['resourceVersion']) {
     throw conflict(
       kind,
       name,
       `the ResourceVersion in the precondition (${preconditions['resourceVersion']}) does not match the ResourceVersion in record (${String(live['resourceVersion'])}). The object might have been modified`,
-      type.kind,
     );
   }
 }

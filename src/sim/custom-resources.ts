@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject, type JsonValue } from './json.ts';
+import { isJsonObject, stringList, type JsonObject, type JsonValue } from './json.ts';
 import { customResourceListTypes } from './list-types.ts';
 import type { ResourceType } from './resource-types.ts';
 import type { FieldError } from './status.ts';
@@ -28,7 +28,7 @@ export function resourceTypesOfDefinition(definition: Readonly<JsonObject>): Res
         custom: true,
         defaultPropagation: 'Background',
         returnsDeletedObject: true,
-        shortNames: stringsOf(names['shortNames']),
+        shortNames: stringList(names['shortNames']),
         listTypes: customResourceListTypes(schema),
         nameRule: 'subdomain',
         selectableFields: selectableFieldsOf(version),
@@ -89,6 +89,3 @@ function selectableFieldsOf(version: JsonObject): string[] {
   return fields.map((field) => String(field['jsonPath'] ?? '').replace(/^\./, '')).filter((path) => path !== '');
 }
 
-function stringsOf(value: JsonValue | undefined): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}

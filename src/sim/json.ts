@@ -65,3 +65,8 @@ export function sortKeys<T extends JsonValue>(value: T): T {
   for (const [key, child] of order) result[key] = child;
   return result as T;
 }
+
+/** The strings of a JSON list (anything else: none). */
+export function stringList(value: JsonValue | undefined): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}

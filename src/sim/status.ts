@@ -77,8 +77,8 @@ export function alreadyExists(resource: GroupResource, name: string, beingDelete
   return failure(409, 'AlreadyExists', beingDeleted ? `object is being deleted: ${message}` : message, resourceDetails(resource, name));
 }
 
-/** 409 Conflict: `Operation cannot be fulfilled on <resource> "<name>": <why>` (some callers pass the kind as the resource, as the apiserver does). */
-export function conflict(resource: GroupResource, name: string, why: string, _kindAsResource?: string): ApiError {
+/** 409 Conflict: `Operation cannot be fulfilled on <resource> "<name>": <why>` (BeforeDelete passes the kind as the resource, as the apiserver does). */
+export function conflict(resource: GroupResource, name: string, why: string): ApiError {
   return failure(
     409,
     'Conflict',

@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { apiUrl, createOctokit, DEFAULT_API_URL, GITHUB_API_VERSION, type GitHubLogger } from '../../src/github/octokit.ts';
+import { apiUrl, createOctokit, DEFAULT_API_URL, GITHUB_API_VERSION } from '../../src/github/octokit.ts';
 import { FakeGitHub } from './fake-github.ts';
+import { recordingLogger } from './recording-logger.ts';
 
-/** A logger that keeps what it was told. */
-function recordingLogger(): GitHubLogger & { readonly lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    debug: (message) => lines.push(`debug: ${message}`),
-    info: (message) => lines.push(`info: ${message}`),
-    warning: (message) => lines.push(`warning: ${message}`),
-  };
-}
 
 /** Run `body` with GITHUB_API_URL set (or unset), restoring it after. */
 async function withApiUrl<T>(value: string | undefined, body: () => T | Promise<T>): Promise<T> {

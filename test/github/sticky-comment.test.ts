@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { createOctokit, GITHUB_API_VERSION, type GitHubLogger } from '../../src/github/octokit.ts';
+import { createOctokit, GITHUB_API_VERSION } from '../../src/github/octokit.ts';
 import { isOwnComment, isStickyComment, upsertComment, type CommentMode, type UpsertCommentResult } from '../../src/github/sticky-comment.ts';
 import { COMMENT_MARKER_PREFIX } from '../../src/report/markdown.ts';
 import { FakeGitHub, GITHUB_ACTIONS_BOT, type FakeGitHubOptions, type FakeUser } from './fake-github.ts';
+import { recordingLogger } from './recording-logger.ts';
 
 const PULL = 7;
 const MALLORY: FakeUser = { login: 'mallory', id: 666, type: 'User' };
@@ -14,16 +15,6 @@ function report(text: string, head = 'abc123'): string {
   return `${COMMENT_MARKER_PREFIX}{"base":"main","head":"${head}","scenarios":["scale"]} -->\n## Fixpoint\n\n${text}\n`;
 }
 
-/** A logger that keeps what it was told, so tests can read the warnings. */
-function recordingLogger(): GitHubLogger & { readonly lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    debug: (message) => lines.push(`debug: ${message}`),
-    info: (message) => lines.push(`info: ${message}`),
-    warning: (message) => lines.push(`warning: ${message}`),
-  };
-}
 
 describe('the sticky pull-request comment', () => {
   let fake: FakeGitHub;
