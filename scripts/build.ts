@@ -6,9 +6,10 @@
  * user's copy or installs one at run time (src/action.ts). Not minified and without a source map,
  * so that the committed file's diffs stay readable and small.
  */
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { dirname, join, relative, resolve } from 'node:path';
+import { build, type Plugin } from 'esbuild';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const ENTRY = resolve(ROOT, 'src/action-main.ts');
@@ -20,6 +21,51 @@ const BANNER = [
   "import { createRequire as __fixpointCreateRequire } from 'node:module';",
   'const require = __fixpointCreateRequire(import.meta.url);',
 ].join('\n');
+
+/**
+ * npm nests a copy of a package under each dependant it cannot share one with (four copies of
+ * undici 6 under the @actions packages); the same name and version is the same code, so every
+ * import of it is bundled from one copy: the one package-lock.json lists first by (depth, path),
+ * so that the bundle does not depend on the order esbuild happens to resolve in.
+ */
+const ONE_COPY_PER_VERSION: Plugin = {
+  name: 'one-copy-per-version',
+  setup(context) {
+    const canonical = canonicalCopies();
+    context.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === ONE_COPY_PER_VERSION) return undefined;
+      const resolved = await context.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: ONE_COPY_PER_VERSION });
+      // Unresolvable (an optional require in a try block) or external: esbuild's own resolution decides.
+      if (resolved.errors.length > 0 || resolved.external) return undefined;
+      const root = packageRoot(resolved.path);
+      if (root === undefined) return undefined;
+      const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
+      const kept = canonical.get(`${name}@${version}`);
+      if (kept === undefined) return undefined;
+      return { path: join(ROOT, kept, relative(root, resolved.path)), namespace: resolved.namespace, sideEffects: resolved.sideEffects };
+    });
+  },
+};
+
+/** For each `name@version` installed, the folder (relative to the root) of its shallowest copy, from package-lock.json. */
+function canonicalCopies(): Map<string, string> {
+  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; link?: boolean }> };
+  const copies = new Map<string, string>();
+  const depth = (path: string) => path.split('node_modules/').length;
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (path === '' || entry.link === true || entry.version === undefined) continue;
+    const key = `${path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)}@${entry.version}`;
+    const known = copies.get(key);
+    if (known === undefined || depth(path) < depth(known) || (depth(path) === depth(known) && path < known)) copies.set(key, path);
+  }
+  return copies;
+}
+
+/** The folder of the installed package `file` belongs to (the last `node_modules/[@scope/]name` in its path); undefined outside node_modules. */
+function packageRoot(file: string): string | undefined {
+  const match = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(file);
+  return match?.[1];
+}
 
 /** The bundle's bytes. */
 export async function bundleAction(): Promise<Uint8Array> {
@@ -34,6 +80,7 @@ export async function bundleAction(): Promise<Uint8Array> {
     sourcemap: false,
     legalComments: 'none',
     external: ['esbuild'],
+    plugins: [ONE_COPY_PER_VERSION],
     banner: { js: BANNER },
     outfile: OUTFILE,
     write: false,

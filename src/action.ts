@@ -2,9 +2,10 @@
  * The GitHub Action (action.yml, bundled into dist/index.js by scripts/build.ts): `mode: check`
  * runs fixpoint diff between the pull request's base and head, writes the JSON report, the job
  * summary, annotations and outputs, and posts the sticky comment; the check fails only as
- * `fail-on` says, never because the comment could not be posted. `mode: comment` is the fork-safe
- * `workflow_run` companion: it reads the report a check run uploaded, as untrusted data, and only
- * posts it, never running the pull request's code.
+ * `fail-on` says, never because the comment could not be posted. Where a pull request's run does
+ * not post the comment itself (a fork's read-only token, `comment: off`), it uploads the report as
+ * an artifact. `mode: comment` is the fork-safe `workflow_run` companion: it downloads that
+ * artifact, as untrusted data, and only posts it, never running the pull request's code.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -23,13 +24,10 @@ import { EventError, ensureHistory, PULL_REQUEST_TARGET_REFUSAL, pullRequestCont
 import { InputError, readInputs, type ActionInputs } from './github/inputs.ts';
 import { findPullRequest } from './github/find-pull-request.ts';
 import { createOctokit } from './github/octokit.ts';
-import { ArtifactError, readReportArtifact } from './github/report-artifact.ts';
+import { ArtifactError, downloadReportArtifact, REPORT_ARTIFACT_NAME, REPORT_FILE, uploadReportArtifact } from './github/report-artifact.ts';
 import { upsertComment } from './github/sticky-comment.ts';
 import { workflowRunContext } from './github/workflow-run.ts';
 import { renderComment, renderJobSummary } from './report/markdown.ts';
-
-/** The file name of the JSON report in RUNNER_TEMP. */
-export const REPORT_FILE = 'fixpoint-report.json';
 
 /** How long installing esbuild into RUNNER_TEMP may take before the run gives up. */
 const ESBUILD_INSTALL_TIMEOUT_MS = 5 * 60 * 1000;
@@ -101,7 +99,9 @@ async function check(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void
   core.setOutput('new-findings', String(report.verdict.newFindings));
 
   emitAnnotations(report, { workspace, repository, ...(headCheckout === undefined || headCheckout === repository ? {} : { checkout: headCheckout }) });
-  const summaryNotes = await postComment(inputs, context, report, env);
+  const posting = await postComment(inputs, context, report, env);
+  const summaryNotes = [...posting.warnings];
+  if (context.kind === 'pull_request' && !posting.posted) summaryNotes.push(...(await uploadForCompanion(runnerTemp(env), env)));
 
   let summary = renderJobSummary(report);
   if (summaryNotes.length > 0) summary += `\n\n${summaryNotes.map((note) => `> [!WARNING]\n> ${note.split('\n').join('\n> ')}`).join('\n\n')}\n`;
@@ -112,9 +112,10 @@ async function check(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void
 }
 
 /**
- * `mode: comment`, on `workflow_run`: read and validate the uploaded report, check it is about the
- * run's head commit, find that commit's open pull request and post the comment rendered afresh
- * from the report's data. A rejected report fails the step; a comment that cannot be posted warns.
+ * `mode: comment`, on `workflow_run`: download and validate the report the finished run uploaded,
+ * check it is about the run's head commit, find that commit's open pull request and post the
+ * comment rendered afresh from the report's data. A rejected report fails the step; a report that
+ * cannot be reached, or a comment that cannot be posted, warns.
  */
 async function comment(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void> {
   core.setOutput('comment-url', '');
@@ -126,22 +127,35 @@ async function comment(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     );
   }
   const run = workflowRunContext(await eventPayload(env), env);
-  const workspace = resolve(env['GITHUB_WORKSPACE'] ?? process.cwd());
-  const directory = resolve(workspace, inputs.workingDirectory);
-  const { report, path } = await readReportArtifact(directory);
+  const logger = { debug: core.debug, info: core.info, warning: core.warning };
+  const octokit = createOctokit(inputs.githubToken, { ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}), logger });
+  let download;
+  try {
+    download = await downloadReportArtifact({ octokit, owner: run.owner, repo: run.repo, runId: run.runId, logger });
+  } catch (error) {
+    if (error instanceof ArtifactError) throw error;
+    core.warning(`fixpoint: could not download the "${REPORT_ARTIFACT_NAME}" artifact of workflow run ${run.runId} (${messageOf(error)}), so no comment is posted; re-run this workflow to try again (it needs \`permissions: actions: read\`)`);
+    return;
+  }
+  if (!download.found) {
+    core.notice(`fixpoint: ${download.reason}, so there is nothing to post (a run that could comment itself uploads no report)`);
+    return;
+  }
+  const { report, source } = download;
   if (report.head.sha !== run.headSha) {
     throw new ArtifactError(
-      `fixpoint: the report artifact ${path} was rejected, and nothing was posted: it is about the head commit ${report.head.sha ?? '(none: a working tree)'}, but the workflow run that uploaded it checked ${run.headSha}`,
+      `fixpoint: ${source} was rejected, and nothing was posted: it is about the head commit ${report.head.sha ?? '(none: a working tree)'}, but the workflow run that uploaded it checked ${run.headSha}`,
     );
   }
+  const reportPath = join(runnerTemp(env), REPORT_FILE);
+  await mkdir(runnerTemp(env), { recursive: true });
+  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
   core.setOutput('verdict', report.verdict.failed ? 'failed' : 'passed');
-  core.setOutput('report-path', path);
+  core.setOutput('report-path', reportPath);
   core.setOutput('new-findings', String(report.verdict.newFindings));
   // The companion's own summary shows the report too: where a reader looks should the comment fail.
   if (env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(renderJobSummary(report), true).write();
 
-  const logger = { debug: core.debug, info: core.info, warning: core.warning };
-  const octokit = createOctokit(inputs.githubToken, { ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}), logger });
   let number = run.pullRequests.find((pull) => pull.headSha === run.headSha)?.number;
   if (number === undefined) {
     try {
@@ -188,21 +202,28 @@ function emitAnnotations(report: DiffReport, options: Parameters<typeof diffAnno
   if (omitted > 0) core.info(`fixpoint: ${omitted} more annotation${omitted === 1 ? '' : 's'} left out (the runner shows 10 of each level per step); the job summary lists every finding`);
 }
 
-/** Posts the sticky comment when it should and can; returns warnings for the job summary. Sets `comment-url`. */
-async function postComment(inputs: ActionInputs, context: PullRequestContext, report: DiffReport, env: NodeJS.ProcessEnv): Promise<string[]> {
+/** Whether this run posted (or kept) the sticky comment. */
+interface Posting {
+  readonly posted: boolean;
+  /** for the job summary */
+  readonly warnings: readonly string[];
+}
+
+/** Posts the sticky comment when it should and can. Sets `comment-url`. */
+async function postComment(inputs: ActionInputs, context: PullRequestContext, report: DiffReport, env: NodeJS.ProcessEnv): Promise<Posting> {
   core.setOutput('comment-url', '');
-  if (inputs.comment === 'off') return [];
+  if (inputs.comment === 'off') return { posted: false, warnings: [] };
   if (context.number === undefined) {
     core.info(`fixpoint: no pull request comment on a ${context.kind} run; the job summary has the report`);
-    return [];
+    return { posted: false, warnings: [] };
   }
   if (context.readOnlyToken) {
     core.notice(
-      `fixpoint: this pull request's token is read-only (${context.isFork ? 'a fork' : 'Dependabot'}), so no comment is posted here: the job summary has the report, and the fork-safe companion workflow (workflow_run, mode: comment) posts it from the uploaded report`,
+      `fixpoint: this pull request's token is read-only (${context.isFork ? 'a fork' : 'Dependabot'}), so no comment is posted here: the job summary has the report, and the fork-safe companion workflow (workflow_run, mode: comment) posts it from the "${REPORT_ARTIFACT_NAME}" artifact`,
     );
-    return [];
+    return { posted: false, warnings: [] };
   }
-  if (inputs.githubToken === '') return ['The pull request comment was not posted: the input "github-token" is empty.'];
+  if (inputs.githubToken === '') return { posted: false, warnings: ['The pull request comment was not posted: the input "github-token" is empty.'] };
   const logger = { debug: core.debug, info: core.info, warning: core.warning };
   const octokit = createOctokit(inputs.githubToken, { ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}), logger });
   const reportUrl = runUrl(env);
@@ -210,11 +231,31 @@ async function postComment(inputs: ActionInputs, context: PullRequestContext, re
   const result = await upsertComment({ octokit, owner: context.owner, repo: context.repo, issueNumber: context.number, body, mode: inputs.comment, logger });
   core.setOutput('comment-url', result.url ?? '');
   core.info(`fixpoint: pull request comment ${result.action}${result.url === undefined ? '' : `: ${result.url}`}`);
-  if (result.warning !== undefined) {
-    core.warning(result.warning);
-    return [result.warning];
+  const posted = result.action !== 'failed' && result.action !== 'skipped';
+  if (result.warning === undefined) return { posted, warnings: [] };
+  core.warning(result.warning);
+  return { posted, warnings: [result.warning] };
+}
+
+/**
+ * Uploads the report in `directory` as the artifact the fork-safe companion posts, for a pull
+ * request whose comment this run did not post; returns a warning for the job summary when it
+ * could not. Needs the runner's artifact service; elsewhere (a local runner) it says so and skips.
+ */
+async function uploadForCompanion(directory: string, env: NodeJS.ProcessEnv): Promise<string[]> {
+  if (!env['ACTIONS_RUNTIME_TOKEN'] || !env['ACTIONS_RESULTS_URL']) {
+    core.info(`fixpoint: no artifact service here (ACTIONS_RUNTIME_TOKEN or ACTIONS_RESULTS_URL is unset), so the report is not uploaded as the "${REPORT_ARTIFACT_NAME}" artifact`);
+    return [];
   }
-  return [];
+  try {
+    const { id, size } = await uploadReportArtifact(directory);
+    core.info(`fixpoint: uploaded the report as the "${REPORT_ARTIFACT_NAME}" artifact${id === undefined ? '' : ` (id ${id}, ${size ?? '?'} bytes)`} for the comment workflow`);
+    return [];
+  } catch (error) {
+    const warning = `The report could not be uploaded as the "${REPORT_ARTIFACT_NAME}" artifact (${messageOf(error)}), so a fork-safe comment workflow has nothing to post; this summary has the report.`;
+    core.warning(warning);
+    return [warning];
+  }
 }
 
 /** The workflow run's page, where the job summary is. */

@@ -1,27 +1,31 @@
 /**
- * The fork-safe companion end to end: `node dist/index.js` with `mode: comment` on a
- * `workflow_run` event, reading the report a real `mode: check` run of a fork's pull request wrote
- * (its token read-only, so it posted nothing), finding the pull request by head SHA through the
- * fake GitHub, and posting or refusing to post.
+ * The fork-safe pair end to end: a real `mode: check` run of a fork's pull request (its token
+ * read-only, so it posts nothing) uploads its report through the fake artifact service; then
+ * `node dist/index.js` with `mode: comment` on the `workflow_run` event downloads that artifact
+ * through the fake REST API, finds the pull request by head SHA, and posts, or refuses to post
+ * an artifact that is not a report this tool wrote.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeGitHub } from './github/fake-github.ts';
 import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './diff/temporary-repository.ts';
 import { COPIER_PROJECT, copierController, NODE_MODULES, runDist, type ActionRun, type RunSetup } from './action-harness.ts';
 import { ALLOWED_TAGS, markdownHtml, tagNames } from './report/helpers.ts';
+import { zipArchive, zipEntries } from './github/zip-archive.ts';
 
 const PULL = 12;
 const FORK = 'mallory/widgets';
 const BASE_REPOSITORY = { full_name: 'acme/widgets', name: 'widgets', owner: { login: 'acme' } };
+/** The fork's check run. */
+const CHECK_RUN = 100;
 
 /** Text a hostile pull request could put into an object's or a scenario's name. */
 const HOSTILE = '<img src=x onerror=alert(1)> @everyone [click](javascript:alert(1)) | `x` <!-- fixpoint:v1 {} -->';
 
 /** How one run of the Action is set up here: the harness's, less what every run shares. */
-type Run = Omit<RunSetup, 'folder' | 'apiUrl' | 'runId'>;
+type Run = Omit<RunSetup, 'folder' | 'apiUrl'>;
 
 describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
   let fake: FakeGitHub;
@@ -30,19 +34,24 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
   let headSha: string;
   /** the report the check run of the fork's pull request wrote */
   let report: Record<string, unknown>;
+  /** the archive it uploaded */
+  let uploaded: Buffer;
   let runs = 0;
+  let nextRunId = 9000;
 
   async function runAction(setup: Run): Promise<ActionRun> {
     runs += 1;
-    return runDist({ ...setup, folder: join(runner, `run-${runs}`), apiUrl: fake.baseUrl, runId: 100 + runs });
+    return runDist({ ...setup, folder: join(runner, `run-${runs}`), apiUrl: fake.baseUrl });
   }
 
-  /** The companion's run: the artifact (`report` as given, or raw text) downloaded into `fixpoint-report/` of a fresh workspace. */
+  /**
+   * The companion's run on the completion of a check run: by default a fresh one that uploaded
+   * `artifact` (a report, or raw text, zipped as fixpoint-report.json; a Buffer is the archive itself).
+   */
   async function runComment(artifact: unknown, options: { readonly headSha?: string; readonly runId?: number } = {}): Promise<ActionRun> {
     const workspace = mkdtempSync(join(runner, 'companion-'));
-    mkdirSync(join(workspace, 'fixpoint-report'));
-    writeFileSync(join(workspace, 'fixpoint-report', 'fixpoint-report.json'), typeof artifact === 'string' ? artifact : JSON.stringify(artifact, null, 2));
-    const runId = options.runId ?? 9001;
+    const runId = options.runId ?? (nextRunId += 1);
+    if (artifact !== undefined) fake.addArtifact(runId, 'fixpoint-report', await archiveOf(artifact));
     const payload = {
       action: 'completed',
       workflow_run: {
@@ -59,7 +68,12 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
       repository: BASE_REPOSITORY,
       sender: { login: 'mallory' },
     };
-    return runAction({ inputs: { mode: 'comment', 'working-directory': 'fixpoint-report' }, eventName: 'workflow_run', payload, workspace });
+    return runAction({ inputs: { mode: 'comment' }, eventName: 'workflow_run', payload, workspace, runId: nextRunId + 1000 });
+  }
+
+  async function archiveOf(artifact: unknown): Promise<Buffer> {
+    if (Buffer.isBuffer(artifact)) return artifact;
+    return zipArchive({ 'fixpoint-report.json': typeof artifact === 'string' ? artifact : JSON.stringify(artifact, null, 2) });
   }
 
   /** A deep copy of the real report, changed by `edit`. */
@@ -82,10 +96,16 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
     // The fork's pull_request run: a read-only token, so it only writes the report (the artifact).
     const fork = { full_name: FORK, name: 'widgets', owner: { login: 'mallory' } };
     const payload = { action: 'synchronize', number: PULL, pull_request: { number: PULL, base: { sha: baseSha, repo: BASE_REPOSITORY }, head: { sha: headSha, repo: fork } }, repository: BASE_REPOSITORY, sender: { login: 'mallory' } };
-    const check = await runAction({ inputs: { comment: 'off', 'fail-on': 'never' }, eventName: 'pull_request', payload, workspace: repository.directory });
+    const artifactService = { resultsUrl: fake.resultsUrl, runtimeToken: fake.runtimeToken(CHECK_RUN) };
+    const check = await runAction({ inputs: { 'fail-on': 'never' }, eventName: 'pull_request', payload, workspace: repository.directory, runId: CHECK_RUN, artifactService });
     assert.equal(check.status, 0, check.stdout + check.stderr);
-    report = JSON.parse(readFileSync(check.outputs['report-path'] ?? '', 'utf8')) as Record<string, unknown>;
+    assert.match(check.stdout, /::notice::fixpoint: this pull request's token is read-only \(a fork\)/);
+    const text = readFileSync(check.outputs['report-path'] ?? '', 'utf8');
+    report = JSON.parse(text) as Record<string, unknown>;
     assert.equal(fake.writes().length, 0);
+    assert.deepEqual(fake.artifacts.map((artifact) => [artifact.runId, artifact.name]), [[CHECK_RUN, 'fixpoint-report']]);
+    uploaded = fake.artifacts[0]!.bytes;
+    assert.deepEqual(await zipEntries(uploaded), { 'fixpoint-report.json': text });
   });
 
   after(async () => {
@@ -94,8 +114,8 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
     rmSync(runner, { recursive: true, force: true });
   });
 
-  it('posts the check run\'s report on the pull request found by head SHA, rendered afresh from its JSON', async () => {
-    const result = await runComment(report);
+  it('posts the report the check run uploaded on the pull request found by head SHA, rendered afresh from its JSON', async () => {
+    const result = await runComment(undefined, { runId: CHECK_RUN });
     assert.equal(result.status, 0, result.stdout + result.stderr);
     const comments = fake.commentsOn(PULL);
     assert.equal(comments.length, 1);
@@ -103,31 +123,34 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
     assert.equal(result.outputs['verdict'], 'passed');
     assert.match(comments[0]?.body ?? '', /^<!-- fixpoint:v1 /);
     assert.match(comments[0]?.body ?? '', /copier/);
+    assert.ok(fake.requests.some((request) => request.method === 'GET' && request.pathname === `/repos/acme/widgets/actions/runs/${CHECK_RUN}/artifacts`));
+    assert.deepEqual(JSON.parse(readFileSync(result.outputs['report-path'] ?? '', 'utf8')), report);
     assert.ok(fake.requests.some((request) => request.method === 'GET' && request.pathname === `/repos/acme/widgets/commits/${headSha}/pulls`));
     assert.deepEqual(fake.writes().map((request) => `${request.method} ${request.pathname}`), [`POST /repos/acme/widgets/issues/${PULL}/comments`]);
   });
 
   it('updates that comment on the next run rather than posting another', async () => {
     const before = fake.writes().length;
-    const result = await runComment(report, { runId: 9002 });
+    const result = await runComment(uploaded, { runId: 9500 });
     assert.equal(result.status, 0, result.stdout + result.stderr);
     assert.deepEqual(fake.writes().slice(before).map((request) => request.method), ['PATCH']);
     assert.equal(fake.commentsOn(PULL).length, 1);
-    assert.match(fake.commentsOn(PULL)[0]?.body ?? '', /actions\/runs\/9002/);
+    assert.match(fake.commentsOn(PULL)[0]?.body ?? '', /actions\/runs\/9500/);
   });
 
   it('finds a fork\'s pull request among the open ones when the commit lookup fails', async () => {
     fake.fail({ method: 'GET', path: /\/commits\/[0-9a-f]+\/pulls$/, status: 404, times: 1 });
     const before = fake.writes().length;
-    const result = await runComment(report, { runId: 9003 });
+    const result = await runComment(uploaded);
     assert.equal(result.status, 0, result.stdout + result.stderr);
     assert.ok(fake.requests.some((request) => request.method === 'GET' && request.pathname === '/repos/acme/widgets/pulls' && request.query.get('state') === 'open'));
     assert.deepEqual(fake.writes().slice(before).map((request) => request.method), ['PATCH']);
   });
 
-  describe('rejects a tampered artifact, failing and writing nothing', () => {
+  describe('rejects a tampered artifact, failing and asking GitHub nothing else', () => {
     const cases: [string, () => unknown, RegExp][] = [
-      ['larger than 5 MiB', () => ({ ...report, padding: 'x'.repeat(5 * 1024 * 1024) }), /is \d+ bytes, more than the 5242880 a report may have/],
+      ['larger than 5 MiB', () => ({ ...report, padding: 'x'.repeat(5 * 1024 * 1024) }), /its fixpoint-report\.json is \d+ bytes, more than the 5242880 a report may have/],
+      ['that is no zip archive', () => Buffer.from(JSON.stringify(report)), /it is not a zip archive/],
       ['with an unknown field', () => tampered((copy) => (copy['markdown'] = '<script>alert(1)</script>')), /does not match diff-report\.schema\.json: the report has the unknown key "markdown"/],
       ['with another schemaVersion', () => tampered((copy) => (copy['schemaVersion'] = 2)), /does not match diff-report\.schema\.json: \/schemaVersion must be 1/],
       ['with a wrong status', () => tampered((copy) => ((copy['scenarios'] as { status: string }[])[0]!.status = 'passed')), /\/scenarios\/0\/status must be one of "checked", "added", "removed", "not-checked"/],
@@ -139,9 +162,10 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
         const requests = fake.requests.length;
         const result = await runComment(artifact());
         assert.equal(result.status, 1, result.stdout + result.stderr);
-        assert.match(result.stdout, /::error::fixpoint: the report artifact \S+fixpoint-report\.json was rejected, and nothing was posted: /);
+        assert.match(result.stdout, /::error::fixpoint: the "fixpoint-report" artifact \(id \d+\) of workflow run \d+ was rejected, and nothing was posted: /);
         assert.match(result.stdout, message);
-        assert.equal(fake.requests.length, requests, 'no request at all reached GitHub');
+        const asked = fake.requests.slice(requests).map((request) => request.pathname.replace(/\d+/g, 'N'));
+        assert.deepEqual(asked, ['/repos/acme/widgets/actions/runs/N/artifacts', '/repos/acme/widgets/actions/artifacts/N/zip', '/blobs/artifact-N'], 'only the artifact was read');
       });
     }
   });
@@ -167,6 +191,15 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
     const prose = html.replace(/<!--[\s\S]*?-->|<code>[\s\S]*?<\/code>|<pre>[\s\S]*?<\/pre>/g, '');
     assert.doesNotMatch(prose, /@everyone/);
     assert.match(html, /&lt;img src=x onerror=alert\(1\)&gt;/);
+  });
+
+  it('posts nothing, with a notice, when the check run uploaded no report', async () => {
+    const before = fake.requests.length;
+    const result = await runComment(undefined);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /::notice::fixpoint: workflow run \d+ uploaded no "fixpoint-report" artifact, so there is nothing to post/);
+    assert.equal(fake.requests.length, before + 1, 'only the artifact list was read');
+    assert.equal(result.outputs['comment-url'], '');
   });
 
   it('posts nothing, with a notice, when no open pull request has the head any more', async () => {

@@ -66,6 +66,8 @@ export interface RunSetup {
   readonly workspace: string;
   readonly apiUrl: string;
   readonly runId?: number;
+  /** the runner's artifact service (ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN); unset: none, as on a local runner */
+  readonly artifactService?: { readonly resultsUrl: string; readonly runtimeToken: string };
 }
 
 const INPUT_DEFAULTS: Record<string, string> = {
@@ -82,7 +84,7 @@ const INPUT_DEFAULTS: Record<string, string> = {
   mode: 'check',
 };
 
-/** Runs `node dist/index.js` as the runner would: INPUT_* (hyphens kept), the event payload, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP. */
+/** Runs `node dist/index.js` as the runner would: INPUT_* (hyphens kept), the event payload, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP, and the artifact service's variables. */
 export async function runDist(setup: RunSetup): Promise<ActionRun> {
   const temp = join(setup.folder, 'temp');
   mkdirSync(temp, { recursive: true });
@@ -110,6 +112,7 @@ export async function runDist(setup: RunSetup): Promise<ActionRun> {
     GITHUB_RUN_ID: String(setup.runId ?? 42),
     GITHUB_WORKSPACE: setup.workspace,
     RUNNER_TEMP: temp,
+    ...(setup.artifactService === undefined ? {} : { ACTIONS_RESULTS_URL: setup.artifactService.resultsUrl, ACTIONS_RUNTIME_TOKEN: setup.artifactService.runtimeToken }),
   });
   const child = spawn(process.execPath, [DIST], { cwd: setup.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { FakeGitHub } from './github/fake-github.ts';
 import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './diff/temporary-repository.ts';
 import { COPIER_PROJECT, copierController, NODE_MODULES, runDist, type ActionRun } from './action-harness.ts';
+import { zipEntries } from './github/zip-archive.ts';
 
 const PULL = 7;
 
@@ -42,10 +43,15 @@ describe('the Action (dist/index.js) on a pull request', () => {
   });
 
   let runs = 0;
-  async function runAction(inputs: Record<string, string>): Promise<ActionRun> {
+  /**
+   * One run. Its artifacts go to the fake's run `artifactRun` (by default one of its own); the
+   * comment links the same run page every time, so that an unchanged report is an unchanged comment.
+   */
+  async function runAction(inputs: Record<string, string>, artifactRun?: number): Promise<ActionRun> {
     runs += 1;
     const payload = JSON.parse(readFileSync(payloadPath, 'utf8')) as unknown;
-    return runDist({ folder: join(runner, `run-${runs}`), inputs, eventName: 'pull_request', payload, workspace: repository.directory, apiUrl: fake.baseUrl });
+    const artifactService = { resultsUrl: fake.resultsUrl, runtimeToken: fake.runtimeToken(artifactRun ?? 200 + runs) };
+    return runDist({ folder: join(runner, `run-${runs}`), inputs, eventName: 'pull_request', payload, workspace: repository.directory, apiUrl: fake.baseUrl, artifactService });
   }
 
   it('fails on a new finding, writes outputs, report, summary and annotations, and creates the comment', async () => {
@@ -63,6 +69,7 @@ describe('the Action (dist/index.js) on a pull request', () => {
     assert.equal(comments.length, 1);
     assert.equal(result.outputs['comment-url'], `https://github.com/acme/widgets/pull/${PULL}#issuecomment-${comments[0]?.id}`);
     assert.deepEqual(fake.writes().map((request) => request.method), ['POST']);
+    assert.deepEqual(fake.artifacts, [], 'a run that posted the comment uploads no artifact for the companion');
   });
 
   it('updates the comment when the report changes, and passes under fail-on: never', async () => {
@@ -82,17 +89,32 @@ describe('the Action (dist/index.js) on a pull request', () => {
     assert.match(result.outputs['comment-url'] ?? '', /#issuecomment-\d+$/);
   });
 
-  it('posts no comment with comment: off, applies max-states, and fails a bad input with its message', async () => {
+  it('posts no comment with comment: off but uploads the report for the companion, applies max-states, and fails a bad input with its message', async () => {
     const before = fake.requests.length;
-    const off = await runAction({ comment: 'off', 'fail-on': 'never', 'max-states': '1' });
+    const off = await runAction({ comment: 'off', 'fail-on': 'never', 'max-states': '1' }, 300);
     assert.equal(off.status, 0, off.stdout + off.stderr);
-    const report = JSON.parse(readFileSync(off.outputs['report-path'] ?? '', 'utf8')) as { scenarios: { base?: { status: string; stats: { states: number } } }[] };
+    const text = readFileSync(off.outputs['report-path'] ?? '', 'utf8');
+    const report = JSON.parse(text) as { scenarios: { base?: { status: string; stats: { states: number } } }[] };
     assert.deepEqual([report.scenarios[0]?.base?.status, report.scenarios[0]?.base?.stats.states], ['bounded', 1]);
-    assert.equal(fake.requests.length, before);
+    const rest = fake.requests.slice(before).filter((request) => !request.pathname.startsWith('/twirp/') && !request.pathname.startsWith('/blobs/'));
+    assert.deepEqual(rest, [], 'no request to the REST API');
+    const uploaded = fake.artifacts.filter((artifact) => artifact.runId === 300);
+    assert.deepEqual(uploaded.map((artifact) => artifact.name), ['fixpoint-report']);
+    assert.equal((await zipEntries(uploaded[0]!.bytes))['fixpoint-report.json'], text);
     assert.equal(off.outputs['comment-url'], '');
     const bad = await runAction({ 'fail-on': 'sometimes' });
     assert.equal(bad.status, 1);
     assert.match(bad.stdout, /::error::input "fail-on" must be one of/);
+  });
+
+  it('warns, in the log and the summary, when the report cannot be uploaded, and the verdict stands', async () => {
+    // A second upload of the name in one workflow run (say, two Fixpoint steps) is refused by the service.
+    const result = await runAction({ comment: 'off', 'fail-on': 'any-finding' }, 300);
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.equal(result.outputs['verdict'], 'failed');
+    assert.match(result.stdout, /^::warning::The report could not be uploaded as the "fixpoint-report" artifact \(.*already exists.*\), so a fork-safe comment workflow has nothing to post/m);
+    assert.match(result.summary, /> \[!WARNING\]\n> The report could not be uploaded as the "fixpoint-report" artifact/);
+    assert.doesNotMatch(result.stdout, /internal error/);
   });
 
   /** Our sticky comment as the fake stores it; its body made stale so the next run has something to write. */

@@ -1,46 +1,186 @@
 /**
- * The report artifact as the `workflow_run` companion (`mode: comment`) reads it: untrusted data
- * written by a run of the pull request's code, so it is size-capped before it is parsed and
- * validated against diff-report.schema.json before any of it is used. Only the validated JSON is
- * rendered; nothing else in the artifact (Markdown, summaries) is ever read.
+ * The report artifact, which carries a `mode: check` run's report to the fork-safe companion
+ * (`mode: comment`, on `workflow_run`). The check run uploads it through the runner's artifact
+ * service (@actions/artifact). The companion downloads it through the REST API and trusts none of
+ * it: a fork's pull request can change its own workflow and upload anything under this name. So
+ * the archive and the report in it are size-capped before they are read, the archive is read with
+ * yauzl (which checks each entry's declared size against what it inflates to), and the JSON is
+ * validated against diff-report.schema.json before any of it is used. Only that JSON is ever
+ * rendered; nothing else in the artifact is read.
  */
-import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { fromBuffer, type Entry, type ZipFile } from 'yauzl';
 // The schema shipped at the repository root is the one the companion enforces.
 import schema from '../../diff-report.schema.json' with { type: 'json' };
 import type { DiffReport } from '../diff/diff-report.ts';
+import type { GitHubClient, GitHubLogger } from './octokit.ts';
 
-/** The report's file name inside the downloaded artifact. */
-export const REPORT_ARTIFACT_FILE = 'fixpoint-report.json';
+/** The artifact's name: the check run uploads under it and the companion looks for it. */
+export const REPORT_ARTIFACT_NAME = 'fixpoint-report';
+
+/** The report's file name, in RUNNER_TEMP and inside the artifact's archive. */
+export const REPORT_FILE = 'fixpoint-report.json';
 
 /** The largest report read: a real one is kilobytes to a few hundred; more is a tampered or broken artifact. */
 export const MAX_REPORT_BYTES = 5 * 1024 * 1024;
 
+/** The largest archive downloaded: a zip of a report within the cap is never larger than the report plus its headers. */
+const MAX_ARCHIVE_BYTES = MAX_REPORT_BYTES + 64 * 1024;
+
+/** The companion runs as soon as the check run ends; a week covers re-running it by hand. */
+const RETENTION_DAYS = 7;
+
+/** How long one download of the archive may take, and how often it is tried. */
+const DOWNLOAD_TIMEOUT_MS = 60_000;
+const DOWNLOAD_ATTEMPTS = 3;
+const DOWNLOAD_RETRY_DELAY_MS = 1000;
+
 /** Schema violations quoted in the rejection message. */
 const MAX_LISTED_VIOLATIONS = 5;
 
-/** The artifact could not be used; the message says which file and why, and nothing was posted. */
+/** The artifact could not be used; the message says which one and why, and nothing was posted. */
 export class ArtifactError extends Error {
   override readonly name = 'ArtifactError';
 }
 
-let compiled: ValidateFunction | undefined;
+/** Uploads `directory`/fixpoint-report.json as the `fixpoint-report` artifact of this workflow run; needs the runner's ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL. */
+export async function uploadReportArtifact(directory: string): Promise<{ readonly id: number | undefined; readonly size: number | undefined }> {
+  // Loaded on use: the bundle is also every scenario's worker, which should not evaluate the storage SDK.
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  const { id, size } = await new DefaultArtifactClient().uploadArtifact(REPORT_ARTIFACT_NAME, [join(directory, REPORT_FILE)], directory, { retentionDays: RETENTION_DAYS });
+  return { id, size };
+}
 
-/** Reads, size-checks, parses and validates `fixpoint-report.json` in `directory`; throws an `ArtifactError` saying why it was rejected. */
-export async function readReportArtifact(directory: string, maxBytes = MAX_REPORT_BYTES): Promise<{ readonly report: DiffReport; readonly path: string }> {
-  const path = join(directory, REPORT_ARTIFACT_FILE);
-  const text = await readCapped(path, maxBytes);
+/** Which run's artifact to download. */
+export interface DownloadReportArguments {
+  readonly octokit: GitHubClient;
+  readonly owner: string;
+  readonly repo: string;
+  readonly runId: number;
+  readonly logger: GitHubLogger;
+}
+
+/** The downloaded, validated report; or why there is none to download (not a rejection: the run uploaded none). */
+export type ReportDownload =
+  | { readonly found: true; readonly report: DiffReport; readonly source: string }
+  | { readonly found: false; readonly reason: string };
+
+/**
+ * The report the workflow run `runId` uploaded, downloaded, size-capped, unpacked and validated.
+ * Throws an `ArtifactError` when the artifact is there but not a report this tool could have
+ * written; any other error is a failure to reach it (the API, the storage).
+ */
+export async function downloadReportArtifact(args: DownloadReportArguments): Promise<ReportDownload> {
+  const { octokit, owner, repo, runId, logger } = args;
+  const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: runId, name: REPORT_ARTIFACT_NAME, per_page: 100 });
+  const named = data.artifacts.filter((artifact) => artifact.name === REPORT_ARTIFACT_NAME);
+  const live = named.filter((artifact) => !artifact.expired);
+  if (live.length === 0) {
+    return { found: false, reason: named.length > 0 ? `the "${REPORT_ARTIFACT_NAME}" artifact of workflow run ${runId} has expired` : `workflow run ${runId} uploaded no "${REPORT_ARTIFACT_NAME}" artifact` };
+  }
+  const artifact = live.reduce((newest, candidate) => (candidate.id > newest.id ? candidate : newest));
+  const source = `the "${REPORT_ARTIFACT_NAME}" artifact (id ${artifact.id}) of workflow run ${runId}`;
+  if (artifact.size_in_bytes > MAX_ARCHIVE_BYTES) throw rejected(source, `it is ${artifact.size_in_bytes} bytes, more than the ${MAX_ARCHIVE_BYTES} a report's archive may have`);
+
+  // The API answers with a redirect to a signed storage URL; it is fetched without the token.
+  const response = await octokit.rest.actions.downloadArtifact({ owner, repo, artifact_id: artifact.id, archive_format: 'zip', request: { redirect: 'manual' } });
+  const location = response.headers.location;
+  if (response.status !== 302 || location === undefined) throw new Error(`GET the archive of ${source} answered ${response.status} without a download location`);
+  logger.debug(`Downloading ${source} from ${new URL(location).origin}`);
+  const archive = await downloadCapped(location, source);
+  return { found: true, report: parseReport(await extractReport(archive, source), source), source };
+}
+
+/** The body at `url`, tried a few times should the storage fail, refused as soon as more has come than an archive may have. */
+async function downloadCapped(url: string, source: string): Promise<Buffer> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await downloadOnce(url, source);
+    } catch (error) {
+      if (error instanceof ArtifactError || attempt === DOWNLOAD_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, DOWNLOAD_RETRY_DELAY_MS * attempt));
+    }
+  }
+}
+
+async function downloadOnce(url: string, source: string): Promise<Buffer> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+  if (!response.ok || response.body === null) {
+    await response.body?.cancel();
+    // The signed URL is a credential: the message names the artifact, not the URL.
+    throw new Error(`downloading ${source} from storage failed: HTTP ${response.status}`);
+  }
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of response.body) {
+    length += chunk.byteLength;
+    if (length > MAX_ARCHIVE_BYTES) throw rejected(source, `its archive is more than the ${MAX_ARCHIVE_BYTES} bytes a report's archive may have`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The bytes of fixpoint-report.json in the zip `archive`, refused when its declared or inflated size is over the cap. */
+async function extractReport(archive: Buffer, source: string): Promise<Buffer> {
+  let zip: ZipFile;
+  try {
+    zip = await new Promise<ZipFile>((resolve, reject) => fromBuffer(archive, { lazyEntries: true }, (error, opened) => (error ? reject(error) : resolve(opened))));
+  } catch (error) {
+    throw rejected(source, `it is not a zip archive (${messageOf(error)})`);
+  }
+  try {
+    const entry = await findEntry(zip, REPORT_FILE);
+    if (entry === undefined) throw rejected(source, `its archive has no ${REPORT_FILE}`);
+    if (entry.uncompressedSize > MAX_REPORT_BYTES) throw rejected(source, `its ${REPORT_FILE} is ${entry.uncompressedSize} bytes, more than the ${MAX_REPORT_BYTES} a report may have`);
+    return await readEntry(zip, entry);
+  } catch (error) {
+    if (error instanceof ArtifactError) throw error;
+    throw rejected(source, `its archive cannot be read (${messageOf(error)})`);
+  } finally {
+    zip.close();
+  }
+}
+
+/** The entry named `name` at the archive's root; undefined when there is none. */
+function findEntry(zip: ZipFile, name: string): Promise<Entry | undefined> {
+  return new Promise((resolve, reject) => {
+    zip.on('entry', (entry: Entry) => (entry.fileName === name ? resolve(entry) : zip.readEntry()));
+    zip.on('end', () => resolve(undefined));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}
+
+/** The inflated entry; yauzl fails it should it inflate to more (or fewer) bytes than it declares. */
+async function readEntry(zip: ZipFile, entry: Entry): Promise<Buffer> {
+  const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) => zip.openReadStream(entry, (error, opened) => (error ? reject(error) : resolve(opened))));
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The report in `bytes`: UTF-8 JSON within the cap that matches diff-report.schema.json; else an `ArtifactError` saying why not. */
+export function parseReport(bytes: Uint8Array, source: string): DiffReport {
+  if (bytes.byteLength > MAX_REPORT_BYTES) throw rejected(source, `it is ${bytes.byteLength} bytes, more than the ${MAX_REPORT_BYTES} a report may have`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw rejected(source, `it cannot be read as UTF-8 text (${messageOf(error)})`);
+  }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw rejected(path, `it is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    throw rejected(source, `it is not valid JSON (${messageOf(error)})`);
   }
   const problems = schemaViolations(data);
-  if (problems.length > 0) throw rejected(path, `it does not match diff-report.schema.json: ${problems.join('; ')}`);
-  return { report: data as DiffReport, path };
+  if (problems.length > 0) throw rejected(source, `it does not match diff-report.schema.json: ${problems.join('; ')}`);
+  return data as DiffReport;
 }
+
+let compiled: ValidateFunction | undefined;
 
 /** How `data` breaks diff-report.schema.json, in words (the first few); empty when it is a valid report. */
 export function schemaViolations(data: unknown): string[] {
@@ -64,37 +204,10 @@ function describeViolation(error: ErrorObject): string {
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
-/** The file's text, refusing it unread when it is larger than `maxBytes` (and reading no more than that should it grow meanwhile). */
-async function readCapped(path: string, maxBytes: number): Promise<string> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist (did the download-artifact step put the "fixpoint-report" artifact into working-directory?)' : `it cannot be read (${code ?? String(error)})`;
-    throw rejected(path, why);
-  }
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw rejected(path, 'it is not a regular file');
-    if (stats.size > maxBytes) throw rejected(path, `it is ${stats.size} bytes, more than the ${maxBytes} a report may have`);
-    const buffer = Buffer.alloc(maxBytes + 1);
-    let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    if (length > maxBytes) throw rejected(path, `it is more than the ${maxBytes} bytes a report may have`);
-    return new TextDecoder('utf-8', { fatal: true }).decode(buffer.subarray(0, length));
-  } catch (error) {
-    if (error instanceof ArtifactError) throw error;
-    throw rejected(path, `it cannot be read as UTF-8 text (${error instanceof Error ? error.message : String(error)})`);
-  } finally {
-    await handle.close();
-  }
+function rejected(source: string, why: string): ArtifactError {
+  return new ArtifactError(`fixpoint: ${source} was rejected, and nothing was posted: ${why}`);
 }
 
-function rejected(path: string, why: string): ArtifactError {
-  return new ArtifactError(`fixpoint: the report artifact ${path} was rejected, and nothing was posted: ${why}`);
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

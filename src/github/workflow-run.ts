@@ -2,12 +2,14 @@
  * The `workflow_run` event as the fork-safe companion (`mode: comment`) sees it: which commit the
  * finished check run was about and where it ran. `workflow_run.pull_requests` is empty when the
  * pull request comes from a fork, so the pull request itself is looked up by the head SHA
- * (find-pull-request.ts).
+ * (find-pull-request.ts), and the report is the artifact that run uploaded (report-artifact.ts).
  */
 import { EventError } from './context.ts';
 
 /** What the companion takes from the `workflow_run` payload. */
 export interface WorkflowRunContext {
+  /** the finished check run, whose artifact holds the report */
+  readonly runId: number;
   /** the commit the check run was about: a pull request's head */
   readonly headSha: string;
   /** `owner/name` of the repository the head commit lives in (a fork's); absent when it was deleted */
@@ -32,6 +34,8 @@ export function workflowRunContext(payload: unknown, env: NodeJS.ProcessEnv): Wo
   const event = record(payload);
   const run = record(event?.['workflow_run']);
   if (event === undefined || run === undefined) throw malformed('workflow_run');
+  const runId = run['id'];
+  if (typeof runId !== 'number' || !Number.isSafeInteger(runId) || runId < 1) throw new EventError(`the workflow_run event's workflow_run.id is not a run id: ${JSON.stringify(runId)}`);
   const headSha = run['head_sha'];
   if (typeof headSha !== 'string' || !SHA.test(headSha)) throw new EventError(`the workflow_run event's workflow_run.head_sha is not a commit SHA: ${JSON.stringify(headSha)}`);
   const headRepository = text(record(run['head_repository'])?.['full_name']);
@@ -45,6 +49,7 @@ export function workflowRunContext(payload: unknown, env: NodeJS.ProcessEnv): Wo
     return [{ number, ...(sha === undefined ? {} : { headSha: sha }) }];
   });
   return {
+    runId,
     headSha,
     ...(headRepository === undefined ? {} : { headRepository }),
     ...(headBranch === undefined ? {} : { headBranch }),

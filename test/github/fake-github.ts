@@ -2,8 +2,11 @@
  * A small fake of GitHub's REST API on 127.0.0.1 for the comment tests: issue comments with real
  * pagination (`per_page`, `page`, a `Link` header), create, edit and delete, GraphQL `viewer` and
  * `GET /user` for the token's identity, pull requests listed by commit and by state (for the
- * workflow_run companion), and routes told to fail. It records every request so a
- * test can say exactly what was sent, or that nothing was written.
+ * workflow_run companion), and routes told to fail. It also plays the runner's artifact service
+ * as @actions/artifact uses it (the Twirp calls CreateArtifact and FinalizeArtifact, and a block
+ * blob upload to the signed URL), and lists and serves a run's artifacts as the REST API does
+ * (a redirect to a signed storage URL). It records every request so a test can say exactly what
+ * was sent, or that nothing was written.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +37,18 @@ export interface FakePullRequest {
   readonly headRepository: string;
 }
 
+/** A stored artifact of a workflow run. */
+export interface FakeArtifact {
+  readonly id: number;
+  readonly runId: number;
+  readonly name: string;
+  /** the archive, served as the artifact's zip */
+  readonly bytes: Buffer;
+  /** what the listing says the size is: the archive's length unless a test says otherwise */
+  readonly sizeInBytes: number;
+  readonly expired: boolean;
+}
+
 /** One request the server received. */
 export interface RecordedRequest {
   readonly method: string;
@@ -42,8 +57,10 @@ export interface RecordedRequest {
   readonly pathname: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
-  /** the JSON body, parsed; undefined when there was none */
+  /** the JSON body, parsed; undefined when there was none or it is not JSON */
   readonly body: unknown;
+  /** the body as sent */
+  readonly raw: Buffer;
 }
 
 /** A route told to answer with an error instead. */
@@ -76,6 +93,17 @@ const MAX_PAGE_SIZE = 100;
 /** The fake clock's start: each comment is created one second after the previous. */
 const EPOCH = Date.parse('2026-01-01T00:00:00Z');
 
+/** The Twirp service @actions/artifact calls. */
+const ARTIFACT_SERVICE = '/twirp/github.actions.results.api.v1.ArtifactService/';
+
+/** An artifact being uploaded: created, its blocks staged and committed, not yet finalized. */
+interface PendingUpload {
+  readonly runId: number;
+  readonly name: string;
+  readonly blocks: Map<string, Buffer>;
+  committed?: Buffer;
+}
+
 /** A fake GitHub REST API; `start` it, point Octokit at `baseUrl`, `stop` it. */
 export class FakeGitHub {
   /** every request, in order */
@@ -84,10 +112,13 @@ export class FakeGitHub {
   readonly comments: FakeComment[] = [];
   /** the pull requests `GET …/pulls` and `GET …/commits/{sha}/pulls` list */
   readonly pullRequests: FakePullRequest[] = [];
+  /** every artifact uploaded or added, in order */
+  readonly artifacts: FakeArtifact[] = [];
   readonly actor: FakeUser;
   readonly graphql: boolean;
   private readonly server: Server;
   private readonly failures: { rule: FailureRule; left: number }[] = [];
+  private readonly uploads = new Map<string, PendingUpload>();
   private nextId = 1000;
 
   private constructor(options: FakeGitHubOptions) {
@@ -113,6 +144,24 @@ export class FakeGitHub {
   async stop(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.server.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  /** ACTIONS_RESULTS_URL for the artifact service this fake plays. */
+  get resultsUrl(): string {
+    return `${this.baseUrl}/`;
+  }
+
+  /** ACTIONS_RUNTIME_TOKEN of a job of run `runId`: an unsigned JWT whose scope names the run's and the job's backend ids, as the runner's does. */
+  runtimeToken(runId: number): string {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    return `${part({ typ: 'JWT', alg: 'none' })}.${part({ scp: `Actions.GenericRead Actions.Results:run-${runId}:job-1`, ac: '[]' })}.`;
+  }
+
+  /** Store an artifact of run `runId` as if it had been uploaded; `sizeInBytes` lets the listing say another size than the archive's. */
+  addArtifact(runId: number, name: string, bytes: Buffer, options: { readonly sizeInBytes?: number; readonly expired?: boolean } = {}): FakeArtifact {
+    const artifact: FakeArtifact = { id: this.nextId++, runId, name, bytes, sizeInBytes: options.sizeInBytes ?? bytes.length, expired: options.expired ?? false };
+    this.artifacts.push(artifact);
+    return artifact;
   }
 
   /** Store a comment as if someone had posted it; `user` defaults to the token's own account. */
@@ -141,22 +190,24 @@ export class FakeGitHub {
     this.failures.push({ rule, left: rule.times ?? Number.POSITIVE_INFINITY });
   }
 
-  /** The recorded requests that change something: comment POST, PATCH, DELETE (a GraphQL query is a POST but reads). */
+  /** The recorded REST requests that change something: comment POST, PATCH, DELETE (a GraphQL query is a POST but reads; artifact uploads are in `artifacts`). */
   writes(): RecordedRequest[] {
-    return this.requests.filter((request) => request.method !== 'GET' && request.pathname !== '/graphql');
+    return this.requests.filter((request) => request.method !== 'GET' && request.pathname !== '/graphql' && !isArtifactTraffic(request));
   }
 
   /** Record the request, then answer it from a failure rule or a route. */
   private async receive(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const text = await readBody(request);
+    const raw = await readBody(request);
+    const isJson = /json/.test(request.headers['content-type'] ?? '') && raw.length > 0;
     const recorded: RecordedRequest = {
       method: request.method ?? 'GET',
       path: request.url ?? '/',
       pathname: url.pathname,
       query: url.searchParams,
       headers: request.headers,
-      body: text === '' ? undefined : JSON.parse(text),
+      body: isJson ? JSON.parse(raw.toString('utf8')) : undefined,
+      raw,
     };
     this.requests.push(recorded);
     const failure = this.failureFor(recorded);
@@ -175,8 +226,15 @@ export class FakeGitHub {
     return entry.rule;
   }
 
-  /** The REST routes the sticky comment uses. */
+  /** The REST routes the sticky comment and the companion use, and the artifact service's. */
   private route(request: RecordedRequest, response: ServerResponse): void {
+    if (request.pathname.startsWith(ARTIFACT_SERVICE)) return this.artifactService(request, response);
+    const blob = /^\/blobs\/([\w-]+)$/.exec(request.pathname);
+    if (blob !== null) return request.method === 'PUT' ? this.stageBlob(request, response, blob[1]!) : this.serveBlob(response, blob[1]!);
+    const runArtifacts = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)\/artifacts$/.exec(request.pathname);
+    if (runArtifacts !== null && request.method === 'GET') return this.listArtifacts(request, response, Number(runArtifacts[1]));
+    const artifactZip = /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)\/zip$/.exec(request.pathname);
+    if (artifactZip !== null && request.method === 'GET') return this.redirectToArtifact(response, Number(artifactZip[1]));
     const issue = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(request.pathname);
     const single = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(request.pathname);
     const commitPulls = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]+)\/pulls$/.exec(request.pathname);
@@ -266,6 +324,83 @@ export class FakeGitHub {
     send(response, 200, { login: this.actor.login, id: this.actor.id, type: this.actor.type });
   }
 
+  /** The Twirp calls of @actions/artifact's upload, authorized by a runtime token of this fake's. */
+  private artifactService(request: RecordedRequest, response: ServerResponse): void {
+    const runId = Number(/Actions\.Results:run-(\d+):/.exec(jwtScope(request.headers.authorization))?.[1]);
+    if (!Number.isInteger(runId)) return send(response, 401, { code: 'unauthenticated', msg: 'no Actions.Results scope in the token' });
+    const body = (request.body ?? {}) as { name?: unknown; workflow_run_backend_id?: unknown };
+    const name = typeof body.name === 'string' ? body.name : '';
+    if (body.workflow_run_backend_id !== `run-${runId}`) return send(response, 403, { code: 'permission_denied', msg: 'the backend ids are not the token\'s' });
+    const key = `upload-${runId}-${encodeURIComponent(name).replace(/%/g, '')}`;
+    switch (request.pathname.slice(ARTIFACT_SERVICE.length)) {
+      case 'CreateArtifact':
+        if (this.artifacts.some((artifact) => artifact.runId === runId && artifact.name === name) || this.uploads.has(key)) {
+          return send(response, 409, { code: 'already_exists', msg: 'an artifact with this name already exists on the workflow run' });
+        }
+        this.uploads.set(key, { runId, name, blocks: new Map() });
+        return send(response, 200, { ok: true, signed_upload_url: `${this.baseUrl}/blobs/${key}?sig=upload-signature` });
+      case 'FinalizeArtifact': {
+        const upload = this.uploads.get(key);
+        if (upload?.committed === undefined) return send(response, 404, { code: 'not_found', msg: 'no committed upload of that name' });
+        this.uploads.delete(key);
+        const artifact = this.addArtifact(runId, name, upload.committed);
+        return send(response, 200, { ok: true, artifact_id: String(artifact.id) });
+      }
+      default:
+        return send(response, 404, { code: 'bad_route', msg: 'no such method' });
+    }
+  }
+
+  /** `PUT <signed url>&comp=block` stages a block, `&comp=blocklist` commits the listed blocks in order. */
+  private stageBlob(request: RecordedRequest, response: ServerResponse, key: string): void {
+    const upload = this.uploads.get(key);
+    if (upload === undefined || request.query.get('sig') !== 'upload-signature') return send(response, 403, undefined);
+    const kind = request.query.get('comp');
+    if (kind === 'block') {
+      upload.blocks.set(request.query.get('blockid') ?? '', request.raw);
+      return send(response, 201, undefined);
+    }
+    if (kind !== 'blocklist') return send(response, 400, undefined);
+    const ids = [...request.raw.toString('utf8').matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]*)<\//g)].map((match) => match[1]!);
+    if (ids.some((id) => !upload.blocks.has(id))) return send(response, 400, undefined);
+    upload.committed = Buffer.concat(ids.map((id) => upload.blocks.get(id)!));
+    send(response, 201, undefined);
+  }
+
+  /** `GET …/actions/runs/{id}/artifacts`, filtered by `name`. */
+  private listArtifacts(request: RecordedRequest, response: ServerResponse, runId: number): void {
+    const name = request.query.get('name');
+    const listed = this.artifacts.filter((artifact) => artifact.runId === runId && (name === null || artifact.name === name));
+    send(response, 200, {
+      total_count: listed.length,
+      artifacts: listed.map((artifact) => ({
+        id: artifact.id,
+        name: artifact.name,
+        size_in_bytes: artifact.sizeInBytes,
+        expired: artifact.expired,
+        archive_download_url: `${this.baseUrl}/repos/acme/widgets/actions/artifacts/${artifact.id}/zip`,
+        workflow_run: { id: artifact.runId },
+      })),
+    });
+  }
+
+  /** `GET …/actions/artifacts/{id}/zip`: a redirect to the archive's signed storage URL; 410 once it has expired. */
+  private redirectToArtifact(response: ServerResponse, id: number): void {
+    const artifact = this.artifacts.find((candidate) => candidate.id === id);
+    if (artifact === undefined) return send(response, 404, { message: 'Not Found' });
+    if (artifact.expired) return send(response, 410, { message: 'Artifact has expired' });
+    response.writeHead(302, { location: `${this.baseUrl}/blobs/artifact-${id}?sig=download-signature` });
+    response.end();
+  }
+
+  /** The storage side of a download: the archive's bytes. */
+  private serveBlob(response: ServerResponse, key: string): void {
+    const artifact = this.artifacts.find((candidate) => `artifact-${candidate.id}` === key);
+    if (artifact === undefined) return send(response, 404, undefined);
+    response.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(artifact.bytes.length) });
+    response.end(artifact.bytes);
+  }
+
   /** A pull request as the REST API lists it (the fields the Action reads, and its address). */
   private pullJson(pull: FakePullRequest, owner: string, repo: string): Record<string, unknown> {
     return {
@@ -290,11 +425,28 @@ export class FakeGitHub {
   }
 }
 
-/** The request body as text. */
-async function readBody(request: IncomingMessage): Promise<string> {
+/** The request body. */
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** Requests to the artifact service and to storage, not to the REST API. */
+function isArtifactTraffic(request: RecordedRequest): boolean {
+  return request.pathname.startsWith(ARTIFACT_SERVICE) || request.pathname.startsWith('/blobs/');
+}
+
+/** The `scp` claim of a `Bearer` JWT; empty when there is none. */
+function jwtScope(authorization: string | undefined): string {
+  const payload = /^Bearer [^.]+\.([^.]+)\./.exec(authorization ?? '')?.[1];
+  if (payload === undefined) return '';
+  try {
+    const scope = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { scp?: unknown }).scp;
+    return typeof scope === 'string' ? scope : '';
+  } catch {
+    return '';
+  }
 }
 
 /** The `body` field of a JSON request, if it is a string. */
