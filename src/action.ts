@@ -2,9 +2,9 @@
  * The GitHub Action (action.yml, bundled into dist/index.js by scripts/build.ts): `mode: check`
  * runs fixpoint diff between the pull request's base and head, writes the JSON report, the job
  * summary, annotations and outputs, and posts the sticky comment; the check fails only as
- * `fail-on` says, never because the comment could not be posted. Where a pull request's run does
- * not post the comment itself (a fork's read-only token, `comment: off`), it uploads the report as
- * an artifact. `mode: comment` is the fork-safe `workflow_run` companion: it downloads that
+ * `fail-on` says, never because the comment could not be posted. Where a pull request's run
+ * cannot post the comment (a fork's read-only token, a refused write), it uploads the report as an
+ * artifact. `mode: comment` is the fork-safe `workflow_run` companion: it downloads that
  * artifact, as untrusted data, and only posts it, never running the pull request's code.
  */
 import { existsSync } from 'node:fs';
@@ -101,7 +101,8 @@ async function check(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void
   emitAnnotations(report, { workspace, repository, ...(headCheckout === undefined || headCheckout === repository ? {} : { checkout: headCheckout }) });
   const posting = await postComment(inputs, context, report, env);
   const summaryNotes = [...posting.warnings];
-  if (context.kind === 'pull_request' && !posting.posted) summaryNotes.push(...(await uploadForCompanion(runnerTemp(env), env)));
+  // What this run meant to post but could not (a fork's read-only token, a refused write), the companion posts.
+  if (context.kind === 'pull_request' && inputs.comment !== 'off' && !posting.posted) summaryNotes.push(...(await uploadForCompanion(runnerTemp(env), env)));
 
   let summary = renderJobSummary(report);
   if (summaryNotes.length > 0) summary += `\n\n${summaryNotes.map((note) => `> [!WARNING]\n> ${note.split('\n').join('\n> ')}`).join('\n\n')}\n`;
@@ -239,8 +240,8 @@ async function postComment(inputs: ActionInputs, context: PullRequestContext, re
 
 /**
  * Uploads the report in `directory` as the artifact the fork-safe companion posts, for a pull
- * request whose comment this run did not post; returns a warning for the job summary when it
- * could not. Needs the runner's artifact service; elsewhere (a local runner) it says so and skips.
+ * request whose comment this run could not post; returns a warning for the job summary when it
+ * could not upload either. Needs the runner's artifact service; elsewhere (a local runner) it says so and skips.
  */
 async function uploadForCompanion(directory: string, env: NodeJS.ProcessEnv): Promise<string[]> {
   if (!env['ACTIONS_RUNTIME_TOKEN'] || !env['ACTIONS_RESULTS_URL']) {

@@ -66,6 +66,10 @@ export interface RunSetup {
   readonly workspace: string;
   readonly apiUrl: string;
   readonly runId?: number;
+  /** RUNNER_TEMP; defaults to `temp` in `folder` */
+  readonly temp?: string;
+  /** the bundle to run; defaults to this repository's dist/index.js */
+  readonly dist?: string;
   /** the runner's artifact service (ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN); unset: none, as on a local runner */
   readonly artifactService?: { readonly resultsUrl: string; readonly runtimeToken: string };
 }
@@ -86,8 +90,8 @@ const INPUT_DEFAULTS: Record<string, string> = {
 
 /** Runs `node dist/index.js` as the runner would: INPUT_* (hyphens kept), the event payload, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP, and the artifact service's variables. */
 export async function runDist(setup: RunSetup): Promise<ActionRun> {
-  const temp = join(setup.folder, 'temp');
-  mkdirSync(temp, { recursive: true });
+  const temp = setup.temp ?? join(setup.folder, 'temp');
+  for (const folder of [setup.folder, temp]) mkdirSync(folder, { recursive: true });
   const outputFile = join(setup.folder, 'output');
   const summaryFile = join(setup.folder, 'summary.md');
   const payloadPath = join(setup.folder, 'event.json');
@@ -114,7 +118,7 @@ export async function runDist(setup: RunSetup): Promise<ActionRun> {
     RUNNER_TEMP: temp,
     ...(setup.artifactService === undefined ? {} : { ACTIONS_RESULTS_URL: setup.artifactService.resultsUrl, ACTIONS_RUNTIME_TOKEN: setup.artifactService.runtimeToken }),
   });
-  const child = spawn(process.execPath, [DIST], { cwd: setup.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [setup.dist ?? DIST], { cwd: setup.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

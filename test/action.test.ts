@@ -11,6 +11,7 @@ import { FakeGitHub } from './github/fake-github.ts';
 import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './diff/temporary-repository.ts';
 import { COPIER_PROJECT, copierController, NODE_MODULES, runDist, type ActionRun } from './action-harness.ts';
 import { zipEntries } from './github/zip-archive.ts';
+import { DEFAULT_RETRIES } from '../src/github/octokit.ts';
 
 const PULL = 7;
 
@@ -89,32 +90,17 @@ describe('the Action (dist/index.js) on a pull request', () => {
     assert.match(result.outputs['comment-url'] ?? '', /#issuecomment-\d+$/);
   });
 
-  it('posts no comment with comment: off but uploads the report for the companion, applies max-states, and fails a bad input with its message', async () => {
+  it('posts no comment and uploads no report with comment: off, applies max-states, and fails a bad input with its message', async () => {
     const before = fake.requests.length;
-    const off = await runAction({ comment: 'off', 'fail-on': 'never', 'max-states': '1' }, 300);
+    const off = await runAction({ comment: 'off', 'fail-on': 'never', 'max-states': '1' });
     assert.equal(off.status, 0, off.stdout + off.stderr);
-    const text = readFileSync(off.outputs['report-path'] ?? '', 'utf8');
-    const report = JSON.parse(text) as { scenarios: { base?: { status: string; stats: { states: number } } }[] };
+    const report = JSON.parse(readFileSync(off.outputs['report-path'] ?? '', 'utf8')) as { scenarios: { base?: { status: string; stats: { states: number } } }[] };
     assert.deepEqual([report.scenarios[0]?.base?.status, report.scenarios[0]?.base?.stats.states], ['bounded', 1]);
-    const rest = fake.requests.slice(before).filter((request) => !request.pathname.startsWith('/twirp/') && !request.pathname.startsWith('/blobs/'));
-    assert.deepEqual(rest, [], 'no request to the REST API');
-    const uploaded = fake.artifacts.filter((artifact) => artifact.runId === 300);
-    assert.deepEqual(uploaded.map((artifact) => artifact.name), ['fixpoint-report']);
-    assert.equal((await zipEntries(uploaded[0]!.bytes))['fixpoint-report.json'], text);
+    assert.equal(fake.requests.length, before, 'no request to GitHub or the artifact service');
     assert.equal(off.outputs['comment-url'], '');
     const bad = await runAction({ 'fail-on': 'sometimes' });
     assert.equal(bad.status, 1);
     assert.match(bad.stdout, /::error::input "fail-on" must be one of/);
-  });
-
-  it('warns, in the log and the summary, when the report cannot be uploaded, and the verdict stands', async () => {
-    // A second upload of the name in one workflow run (say, two Fixpoint steps) is refused by the service.
-    const result = await runAction({ comment: 'off', 'fail-on': 'any-finding' }, 300);
-    assert.equal(result.status, 1, result.stdout + result.stderr);
-    assert.equal(result.outputs['verdict'], 'failed');
-    assert.match(result.stdout, /^::warning::The report could not be uploaded as the "fixpoint-report" artifact \(.*already exists.*\), so a fork-safe comment workflow has nothing to post/m);
-    assert.match(result.summary, /> \[!WARNING\]\n> The report could not be uploaded as the "fixpoint-report" artifact/);
-    assert.doesNotMatch(result.stdout, /internal error/);
   });
 
   /** Our sticky comment as the fake stores it; its body made stale so the next run has something to write. */
@@ -145,15 +131,31 @@ describe('the Action (dist/index.js) on a pull request', () => {
     [422, 'Validation Failed: Body is too long', /too long/i],
     [502, 'Bad Gateway', /502|server error|GitHub/i],
   ] as const) {
-    it(`only warns when GitHub answers the comment with ${status}: the check's own result stands`, async () => {
+    it(`only warns when GitHub answers the comment with ${status}, and uploads the report for the companion: the check's own result stands`, async () => {
       staleSticky();
-      fake.fail({ method: 'PATCH', path: /\/issues\/comments\/\d+$/, status, body: { message }, ...(status === 502 ? {} : { times: 1 }) });
-      const result = await runAction({ 'fail-on': 'never' });
+      fake.fail({ method: 'PATCH', path: /\/issues\/comments\/\d+$/, status, body: { message }, times: status === 502 ? 1 + DEFAULT_RETRIES : 1 });
+      const result = await runAction({ 'fail-on': 'never' }, status);
       assert.equal(result.status, 0, result.stdout + result.stderr);
       assert.match(result.stdout, /^::warning::/m);
       const warning = result.stdout.split('\n').find((line) => line.startsWith('::warning::')) ?? '';
       assert.match(warning, pattern);
       assert.match(result.summary, /Fixpoint/);
+      const uploaded = fake.artifacts.filter((artifact) => artifact.runId === status);
+      assert.deepEqual(uploaded.map((artifact) => artifact.name), ['fixpoint-report']);
+      assert.equal((await zipEntries(uploaded[0]!.bytes))['fixpoint-report.json'], readFileSync(result.outputs['report-path'] ?? '', 'utf8'));
     });
   }
+
+  it('warns, in the log and the summary, when the report cannot be uploaded either, and the verdict stands', async () => {
+    staleSticky();
+    fake.fail({ method: 'PATCH', path: /\/issues\/comments\/\d+$/, status: 403, times: 1 });
+    // The run has the name already (say, from a second Fixpoint step): the service refuses another.
+    fake.addArtifact(600, 'fixpoint-report', Buffer.from('PK'));
+    const result = await runAction({ 'fail-on': 'any-finding' }, 600);
+    assert.equal(result.status, 1, result.stdout + result.stderr);
+    assert.equal(result.outputs['verdict'], 'failed');
+    assert.match(result.stdout, /^::warning::The report could not be uploaded as the "fixpoint-report" artifact \(.*already exists.*\), so a fork-safe comment workflow has nothing to post/m);
+    assert.match(result.summary, /> \[!WARNING\]\n> The report could not be uploaded as the "fixpoint-report" artifact/);
+    assert.doesNotMatch(result.stdout, /internal error/);
+  });
 });

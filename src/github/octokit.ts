@@ -45,7 +45,7 @@ export type GitHubClient = ReturnType<typeof getOctokit>;
 type LimitHandler = NonNullable<ThrottlingOptions['onRateLimit']>;
 
 /** Tries per request by default: with the back-off of 1 s, 4 s, 9 s, a flaky API costs at most 14 s. */
-const DEFAULT_RETRIES = 3;
+export const DEFAULT_RETRIES = 3;
 /** A rate-limit wait longer than this gives up: a CI job should not idle until an hourly limit resets. */
 const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 60;
 /** The plugins' own unit: seconds. */
