@@ -202,6 +202,15 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
     assert.equal(result.outputs['comment-url'], '');
   });
 
+  it('warns and posts nothing when the artifact cannot be listed (a token without actions: read)', async () => {
+    fake.fail({ method: 'GET', path: /\/actions\/runs\/\d+\/artifacts$/, status: 403, times: 1 });
+    const before = fake.writes().length;
+    const result = await runComment(uploaded);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /::warning::fixpoint: could not download the "fixpoint-report" artifact of workflow run \d+ \(.*Resource not accessible by integration.*\), so no comment is posted; .*actions: read/);
+    assert.equal(fake.writes().length, before);
+  });
+
   it('posts nothing, with a notice, when no open pull request has the head any more', async () => {
     const other = 'e'.repeat(40);
     const before = fake.writes().length;
