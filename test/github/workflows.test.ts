@@ -36,6 +36,7 @@ interface Workflow {
   readonly name: string;
   readonly on: Record<string, unknown>;
   readonly permissions: Record<string, string>;
+  readonly concurrency?: { readonly group: string; readonly 'cancel-in-progress': boolean };
   readonly jobs: Record<string, { readonly steps: readonly Step[]; readonly if?: string }>;
 }
 
@@ -82,6 +83,14 @@ describe('the workflows', () => {
       }
       const text = readFileSync(join(ROOT, path), 'utf8');
       for (const [, output] of text.matchAll(/steps\.fixpoint\.outputs\.([\w-]+)/g)) assert.ok(output! in ACTION.outputs, `${path}: output "${output}" is declared in action.yml`);
+    }
+  });
+
+  it('let a newer run of a pull request cancel an older one, which could otherwise post a stale report last', () => {
+    for (const path of ['.github/workflows/fixpoint.yml', 'examples/workflows/fixpoint-check.yml', 'examples/workflows/fixpoint-comment.yml']) {
+      const { concurrency } = workflow(path);
+      assert.equal(concurrency?.['cancel-in-progress'], true, path);
+      assert.match(concurrency?.group ?? '', /pull_request\.number|workflow_run\.head_branch/, path);
     }
   });
 
