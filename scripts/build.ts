@@ -25,8 +25,9 @@ const BANNER = [
 /**
  * npm nests a copy of a package under each dependant it cannot share one with (four copies of
  * undici 6 under the @actions packages); the same name and version is the same code, so every
- * import of it is bundled from one copy: the one package-lock.json lists first by (depth, path),
- * so that the bundle does not depend on the order esbuild happens to resolve in.
+ * import of it is bundled from one copy: the shallowest, then alphabetically first, path in
+ * package-lock.json, so that the bundle does not depend on the order esbuild happens to resolve in.
+ * Copies whose own dependencies resolve to other versions are left alone.
  */
 const ONE_COPY_PER_VERSION: Plugin = {
   name: 'one-copy-per-version',
@@ -47,18 +48,48 @@ const ONE_COPY_PER_VERSION: Plugin = {
   },
 };
 
-/** For each `name@version` installed, the folder (relative to the root) of its shallowest copy, from package-lock.json. */
+/** An installed package as package-lock.json lists it. */
+interface LockedPackage {
+  readonly version?: string;
+  readonly link?: boolean;
+  readonly dependencies?: Record<string, string>;
+  readonly optionalDependencies?: Record<string, string>;
+  readonly peerDependencies?: Record<string, string>;
+}
+
+/** For each `name@version` installed more than once, and alike in what its dependencies resolve to, the folder (relative to the root) of the copy to bundle. */
 function canonicalCopies(): Map<string, string> {
-  const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; link?: boolean }> };
-  const copies = new Map<string, string>();
-  const depth = (path: string) => path.split('node_modules/').length;
-  for (const [path, entry] of Object.entries(lock.packages)) {
+  const { packages } = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockedPackage> };
+  const copies = new Map<string, string[]>();
+  for (const [path, entry] of Object.entries(packages)) {
     if (path === '' || entry.link === true || entry.version === undefined) continue;
     const key = `${path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length)}@${entry.version}`;
-    const known = copies.get(key);
-    if (known === undefined || depth(path) < depth(known) || (depth(path) === depth(known) && path < known)) copies.set(key, path);
+    copies.set(key, [...(copies.get(key) ?? []), path]);
   }
-  return copies;
+  const depth = (path: string) => path.split('node_modules/').length;
+  const canonical = new Map<string, string>();
+  for (const [key, paths] of copies) {
+    if (paths.length < 2) continue;
+    const [first, ...others] = [...paths].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : a > b ? 1 : 0));
+    const resolutions = (path: string) => JSON.stringify(dependencyNames(packages[path]!).map((name) => [name, resolvedVersion(packages, path, name)]));
+    if (others.every((path) => resolutions(path) === resolutions(first!))) canonical.set(key, first!);
+  }
+  return canonical;
+}
+
+function dependencyNames(entry: LockedPackage): string[] {
+  return [...new Set([entry.dependencies, entry.optionalDependencies, entry.peerDependencies].flatMap((names) => Object.keys(names ?? {})))].sort();
+}
+
+/** The version of `name` that Node resolves from the package at `path`: its own node_modules, then each enclosing one. */
+function resolvedVersion(packages: Record<string, LockedPackage>, path: string, name: string): string | undefined {
+  for (let from = path; ; ) {
+    const found = packages[`${from === '' ? '' : `${from}/`}node_modules/${name}`];
+    if (found !== undefined) return found.version;
+    if (from === '') return undefined;
+    const enclosing = from.lastIndexOf('/node_modules/');
+    from = enclosing === -1 ? '' : from.slice(0, enclosing);
+  }
 }
 
 /** The folder of the installed package `file` belongs to (the last `node_modules/[@scope/]name` in its path); undefined outside node_modules. */

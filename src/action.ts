@@ -132,10 +132,12 @@ async function comment(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
   const octokit = createOctokit(inputs.githubToken, { ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}), logger });
   let download;
   try {
-    download = await downloadReportArtifact({ octokit, owner: run.owner, repo: run.repo, runId: run.runId, logger });
+    download = await downloadReportArtifact({ octokit, owner: run.owner, repo: run.repo, runId: run.runId, ...(run.runStartedAt === undefined ? {} : { attemptStartedAt: run.runStartedAt }), logger });
   } catch (error) {
     if (error instanceof ArtifactError) throw error;
-    core.warning(`fixpoint: could not download the "${REPORT_ARTIFACT_NAME}" artifact of workflow run ${run.runId} (${messageOf(error)}), so no comment is posted; re-run this workflow to try again (it needs \`permissions: actions: read\`)`);
+    const status = (error as { status?: unknown }).status;
+    const hint = status === 403 || status === 404 ? 'the token needs `permissions: actions: read`' : 're-run this workflow to try again';
+    core.warning(`fixpoint: could not download the "${REPORT_ARTIFACT_NAME}" artifact of workflow run ${run.runId} (${messageOf(error)}), so no comment is posted; ${hint}`);
     return;
   }
   if (!download.found) {

@@ -48,7 +48,7 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
    * The companion's run on the completion of a check run: by default a fresh one that uploaded
    * `artifact` (a report, or raw text, zipped as fixpoint-report.json; a Buffer is the archive itself).
    */
-  async function runComment(artifact: unknown, options: { readonly headSha?: string; readonly runId?: number } = {}): Promise<ActionRun> {
+  async function runComment(artifact: unknown, options: { readonly headSha?: string; readonly runId?: number; readonly runStartedAt?: string } = {}): Promise<ActionRun> {
     const workspace = mkdtempSync(join(runner, 'companion-'));
     const runId = options.runId ?? (nextRunId += 1);
     if (artifact !== undefined) fake.addArtifact(runId, 'fixpoint-report', await archiveOf(artifact));
@@ -60,6 +60,8 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
         conclusion: 'success',
         head_sha: options.headSha ?? headSha,
         head_branch: 'main',
+        // The fake's clock starts at 2026-01-01; a later start makes its artifacts an earlier attempt's.
+        run_started_at: options.runStartedAt ?? '2026-01-01T00:00:00Z',
         head_repository: { full_name: FORK },
         html_url: `https://github.com/acme/widgets/actions/runs/${runId}`,
         // Empty for a fork's pull request: the companion must ask the API.
@@ -179,7 +181,7 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
         for (const step of finding.trace.steps) for (const write of step.writes) write.name = HOSTILE;
       }
     });
-    const result = await runComment(hostile, { runId: 9004 });
+    const result = await runComment(hostile);
     assert.equal(result.status, 0, result.stdout + result.stderr);
     const body = fake.commentsOn(PULL)[0]?.body ?? '';
     const html = markdownHtml(body);
@@ -208,6 +210,14 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
     const result = await runComment(uploaded);
     assert.equal(result.status, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /::warning::fixpoint: could not download the "fixpoint-report" artifact of workflow run \d+ \(.*Resource not accessible by integration.*\), so no comment is posted; .*actions: read/);
+    assert.equal(fake.writes().length, before);
+  });
+
+  it('posts nothing, with a notice, when only an earlier attempt of the run uploaded a report (the re-run commented itself)', async () => {
+    const before = fake.writes().length;
+    const result = await runComment(undefined, { runId: CHECK_RUN, runStartedAt: '2027-01-01T00:00:00Z' });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, new RegExp(`::notice::fixpoint: only an earlier attempt of workflow run ${CHECK_RUN} uploaded a "fixpoint-report" artifact, so there is nothing to post`));
     assert.equal(fake.writes().length, before);
   });
 

@@ -9,6 +9,7 @@
  * rendered; nothing else in the artifact is read.
  */
 import { join } from 'node:path';
+import { HttpClient } from '@actions/http-client';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { fromBuffer, type Entry, type ZipFile } from 'yauzl';
 // The schema shipped at the repository root is the one the companion enforces.
@@ -31,13 +32,13 @@ const MAX_ARCHIVE_BYTES = MAX_REPORT_BYTES + 64 * 1024;
 /** The companion runs as soon as the check run ends; a week covers re-running it by hand. */
 const RETENTION_DAYS = 7;
 
-/** How long one download of the archive may take, and how often it is tried. */
-const DOWNLOAD_TIMEOUT_MS = 60_000;
+/** How long the storage may stay silent during a download, and how often a download is tried. */
+const DOWNLOAD_SOCKET_TIMEOUT_MS = 20_000;
 const DOWNLOAD_ATTEMPTS = 3;
 const DOWNLOAD_RETRY_DELAY_MS = 1000;
 
-/** Schema violations quoted in the rejection message. */
-const MAX_LISTED_VIOLATIONS = 5;
+/** How much of a message that may quote the artifact (a file name, a key) is shown. */
+const MAX_QUOTED_CHARACTERS = 200;
 
 /** The artifact could not be used; the message says which one and why, and nothing was posted. */
 export class ArtifactError extends Error {
@@ -58,6 +59,8 @@ export interface DownloadReportArguments {
   readonly owner: string;
   readonly repo: string;
   readonly runId: number;
+  /** when the run's attempt began (`workflow_run.run_started_at`): artifacts older than that are an earlier attempt's */
+  readonly attemptStartedAt?: string;
   readonly logger: GitHubLogger;
 }
 
@@ -72,53 +75,76 @@ export type ReportDownload =
  * written; any other error is a failure to reach it (the API, the storage).
  */
 export async function downloadReportArtifact(args: DownloadReportArguments): Promise<ReportDownload> {
-  const { octokit, owner, repo, runId, logger } = args;
+  const { octokit, owner, repo, runId, attemptStartedAt } = args;
   const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: runId, name: REPORT_ARTIFACT_NAME, per_page: 100 });
   const named = data.artifacts.filter((artifact) => artifact.name === REPORT_ARTIFACT_NAME);
   const live = named.filter((artifact) => !artifact.expired);
-  if (live.length === 0) {
-    return { found: false, reason: named.length > 0 ? `the "${REPORT_ARTIFACT_NAME}" artifact of workflow run ${runId} has expired` : `workflow run ${runId} uploaded no "${REPORT_ARTIFACT_NAME}" artifact` };
+  // A re-run that posted its comment itself must not have an earlier attempt's report posted over it.
+  const thisAttempt = live.filter((artifact) => attemptStartedAt === undefined || artifact.created_at == null || Date.parse(artifact.created_at) >= Date.parse(attemptStartedAt));
+  if (thisAttempt.length === 0) {
+    const reason =
+      live.length > 0 ? `only an earlier attempt of workflow run ${runId} uploaded a "${REPORT_ARTIFACT_NAME}" artifact`
+      : named.length > 0 ? `the "${REPORT_ARTIFACT_NAME}" artifact of workflow run ${runId} has expired`
+      : `workflow run ${runId} uploaded no "${REPORT_ARTIFACT_NAME}" artifact`;
+    return { found: false, reason };
   }
-  const artifact = live.reduce((newest, candidate) => (candidate.id > newest.id ? candidate : newest));
+  const artifact = thisAttempt.reduce((newest, candidate) => (candidate.id > newest.id ? candidate : newest));
   const source = `the "${REPORT_ARTIFACT_NAME}" artifact (id ${artifact.id}) of workflow run ${runId}`;
   if (artifact.size_in_bytes > MAX_ARCHIVE_BYTES) throw rejected(source, `it is ${artifact.size_in_bytes} bytes, more than the ${MAX_ARCHIVE_BYTES} a report's archive may have`);
-
-  // The API answers with a redirect to a signed storage URL; it is fetched without the token.
-  const response = await octokit.rest.actions.downloadArtifact({ owner, repo, artifact_id: artifact.id, archive_format: 'zip', request: { redirect: 'manual' } });
-  const location = response.headers.location;
-  if (response.status !== 302 || location === undefined) throw new Error(`GET the archive of ${source} answered ${response.status} without a download location`);
-  logger.debug(`Downloading ${source} from ${new URL(location).origin}`);
-  const archive = await downloadCapped(location, source);
+  const archive = await downloadArchive(args, artifact.id, source);
   return { found: true, report: parseReport(await extractReport(archive, source), source), source };
 }
 
-/** The body at `url`, tried a few times should the storage fail, refused as soon as more has come than an archive may have. */
-async function downloadCapped(url: string, source: string): Promise<Buffer> {
+/** The artifact's archive, tried a few times should the storage fail; each try asks for a fresh signed URL, as they expire within a minute. */
+async function downloadArchive(args: DownloadReportArguments, artifactId: number, source: string): Promise<Buffer> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await downloadOnce(url, source);
+      return await downloadCapped(await signedUrl(args, artifactId, source), source);
     } catch (error) {
       if (error instanceof ArtifactError || attempt === DOWNLOAD_ATTEMPTS) throw error;
+      args.logger.debug(`Downloading ${source} failed (${messageOf(error)}); trying again`);
       await new Promise((resolve) => setTimeout(resolve, DOWNLOAD_RETRY_DELAY_MS * attempt));
     }
   }
 }
 
-async function downloadOnce(url: string, source: string): Promise<Buffer> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-  if (!response.ok || response.body === null) {
-    await response.body?.cancel();
-    // The signed URL is a credential: the message names the artifact, not the URL.
-    throw new Error(`downloading ${source} from storage failed: HTTP ${response.status}`);
+/** Where the archive is: the API answers with a redirect to a signed storage URL, which is fetched without the token. */
+async function signedUrl(args: DownloadReportArguments, artifactId: number, source: string): Promise<string> {
+  const { octokit, owner, repo, logger } = args;
+  const response = await octokit.rest.actions.downloadArtifact({ owner, repo, artifact_id: artifactId, archive_format: 'zip', request: { redirect: 'manual' } });
+  const location = response.headers.location;
+  if ((response.status as number) < 300 || (response.status as number) > 399 || location === undefined) {
+    throw new Error(`GET the archive of ${source} answered ${response.status} without a download location`);
   }
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of response.body) {
-    length += chunk.byteLength;
-    if (length > MAX_ARCHIVE_BYTES) throw rejected(source, `its archive is more than the ${MAX_ARCHIVE_BYTES} bytes a report's archive may have`);
-    chunks.push(chunk);
+  logger.debug(`Downloading ${source} from ${new URL(location).origin}`);
+  return location;
+}
+
+/** The body at `url` (through the runner's proxy, if any), refused as soon as more has come than an archive may have. */
+async function downloadCapped(url: string, source: string): Promise<Buffer> {
+  const client = new HttpClient('fixpoint', [], { allowRedirects: false, socketTimeout: DOWNLOAD_SOCKET_TIMEOUT_MS });
+  try {
+    const response = await client.get(url);
+    const status = response.message.statusCode ?? 0;
+    if (status !== 200) {
+      response.message.resume();
+      // The signed URL is a credential: the message names the artifact, not the URL.
+      throw new Error(`downloading ${source} from storage failed: HTTP ${status}`);
+    }
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for await (const chunk of response.message) {
+      length += (chunk as Buffer).length;
+      if (length > MAX_ARCHIVE_BYTES) {
+        response.message.destroy();
+        throw rejected(source, `its archive is more than the ${MAX_ARCHIVE_BYTES} bytes a report's archive may have`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    client.dispose();
   }
-  return Buffer.concat(chunks);
 }
 
 /** The bytes of fixpoint-report.json in the zip `archive`, refused when its declared or inflated size is over the cap. */
@@ -175,21 +201,23 @@ export function parseReport(bytes: Uint8Array, source: string): DiffReport {
   } catch (error) {
     throw rejected(source, `it is not valid JSON (${messageOf(error)})`);
   }
-  const problems = schemaViolations(data);
-  if (problems.length > 0) throw rejected(source, `it does not match diff-report.schema.json: ${problems.join('; ')}`);
+  const violation = schemaViolation(data);
+  if (violation !== undefined) throw rejected(source, `it does not match diff-report.schema.json: ${violation}`);
   return data as DiffReport;
 }
 
 let compiled: ValidateFunction | undefined;
 
-/** How `data` breaks diff-report.schema.json, in words (the first few); empty when it is a valid report. */
-export function schemaViolations(data: unknown): string[] {
-  compiled ??= new Ajv({ strict: true, allErrors: true }).compile(schema);
-  if (compiled(data)) return [];
-  const errors = compiled.errors ?? [];
-  const listed = errors.slice(0, MAX_LISTED_VIOLATIONS).map(describeViolation);
-  if (errors.length > listed.length) listed.push(`and ${errors.length - listed.length} more`);
-  return listed;
+/**
+ * How `data` breaks diff-report.schema.json: its first violation, in words; undefined when it is a
+ * valid report. Only the first: collecting all of them costs Ajv time quadratic in their number,
+ * which a forged report of millions of wrong items would turn into hours.
+ */
+function schemaViolation(data: unknown): string | undefined {
+  compiled ??= new Ajv({ strict: true, allErrors: false }).compile(schema);
+  if (compiled(data)) return undefined;
+  const [first] = compiled.errors ?? [];
+  return first === undefined ? 'the report is not valid' : describeViolation(first);
 }
 
 /** One violation: where (a JSON pointer) and what, with the unknown key or allowed values named; cut so a hostile key cannot flood the log. */
@@ -200,14 +228,18 @@ function describeViolation(error: ErrorObject): string {
   if (error.keyword === 'additionalProperties') what = `has the unknown key ${JSON.stringify(params['additionalProperty'])}`;
   else if (error.keyword === 'const') what = `must be ${JSON.stringify(params['allowedValue'])}`;
   else if (error.keyword === 'enum') what = `must be one of ${(params['allowedValues'] as unknown[]).map((value) => JSON.stringify(value)).join(', ')}`;
-  const text = `${where} ${what}`;
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+  return cut(`${where} ${what}`);
 }
 
 function rejected(source: string, why: string): ArtifactError {
   return new ArtifactError(`fixpoint: ${source} was rejected, and nothing was posted: ${why}`);
 }
 
+/** An error's message, cut: parsers quote the artifact's content (a file name, a token) in theirs. */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return cut(error instanceof Error ? error.message : String(error));
+}
+
+function cut(text: string): string {
+  return text.length > MAX_QUOTED_CHARACTERS ? `${text.slice(0, MAX_QUOTED_CHARACTERS - 1)}…` : text;
 }

@@ -19,6 +19,8 @@ export interface WorkflowRunContext {
   readonly pullRequests: readonly { readonly number: number; readonly headSha?: string }[];
   /** the check run's page, linked from the comment */
   readonly runUrl?: string;
+  /** when the run's latest attempt began */
+  readonly runStartedAt?: string;
   /** the repository the comment goes to (the base repository, where this workflow runs) */
   readonly owner: string;
   readonly repo: string;
@@ -41,6 +43,7 @@ export function workflowRunContext(payload: unknown, env: NodeJS.ProcessEnv): Wo
   const headRepository = text(record(run['head_repository'])?.['full_name']);
   const headBranch = text(run['head_branch']);
   const runUrl = text(run['html_url']);
+  const runStartedAt = text(run['run_started_at']);
   const pullRequests = (Array.isArray(run['pull_requests']) ? run['pull_requests'] : []).flatMap((entry: unknown) => {
     const pull = record(entry);
     const number = pull?.['number'];
@@ -55,6 +58,7 @@ export function workflowRunContext(payload: unknown, env: NodeJS.ProcessEnv): Wo
     ...(headBranch === undefined ? {} : { headBranch }),
     pullRequests,
     ...(runUrl === undefined ? {} : { runUrl }),
+    ...(runStartedAt === undefined || Number.isNaN(Date.parse(runStartedAt)) ? {} : { runStartedAt }),
     ...repositoryOf(event, env),
   };
 }

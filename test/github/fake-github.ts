@@ -47,6 +47,8 @@ export interface FakeArtifact {
   /** what the listing says the size is: the archive's length unless a test says otherwise */
   readonly sizeInBytes: number;
   readonly expired: boolean;
+  /** on the fake clock, as comments are */
+  readonly createdAt: string;
 }
 
 /** One request the server received. */
@@ -159,7 +161,9 @@ export class FakeGitHub {
 
   /** Store an artifact of run `runId` as if it had been uploaded; `sizeInBytes` lets the listing say another size than the archive's. */
   addArtifact(runId: number, name: string, bytes: Buffer, options: { readonly sizeInBytes?: number; readonly expired?: boolean } = {}): FakeArtifact {
-    const artifact: FakeArtifact = { id: this.nextId++, runId, name, bytes, sizeInBytes: options.sizeInBytes ?? bytes.length, expired: options.expired ?? false };
+    const id = this.nextId++;
+    const createdAt = new Date(EPOCH + id * 1000).toISOString();
+    const artifact: FakeArtifact = { id, runId, name, bytes, sizeInBytes: options.sizeInBytes ?? bytes.length, expired: options.expired ?? false, createdAt };
     this.artifacts.push(artifact);
     return artifact;
   }
@@ -378,6 +382,7 @@ export class FakeGitHub {
         name: artifact.name,
         size_in_bytes: artifact.sizeInBytes,
         expired: artifact.expired,
+        created_at: artifact.createdAt,
         archive_download_url: `${this.baseUrl}/repos/acme/widgets/actions/artifacts/${artifact.id}/zip`,
         workflow_run: { id: artifact.runId },
       })),

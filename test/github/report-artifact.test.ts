@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ArtifactError, downloadReportArtifact, MAX_REPORT_BYTES, parseReport, REPORT_ARTIFACT_NAME, REPORT_FILE, schemaViolations, uploadReportArtifact } from '../../src/github/report-artifact.ts';
+import { ArtifactError, downloadReportArtifact, MAX_REPORT_BYTES, parseReport, REPORT_ARTIFACT_NAME, REPORT_FILE, uploadReportArtifact } from '../../src/github/report-artifact.ts';
 import { createOctokit } from '../../src/github/octokit.ts';
 import { FakeGitHub } from './fake-github.ts';
 import { recordingLogger } from './recording-logger.ts';
@@ -55,9 +55,9 @@ describe('the report artifact', () => {
     return runs;
   }
 
-  function download(runId: number): ReturnType<typeof downloadReportArtifact> {
+  function download(runId: number, attemptStartedAt?: string): ReturnType<typeof downloadReportArtifact> {
     const octokit = createOctokit('ghs_fake', { baseUrl: fake.baseUrl, logger });
-    return downloadReportArtifact({ octokit, owner: 'acme', repo: 'widgets', runId, logger });
+    return downloadReportArtifact({ octokit, owner: 'acme', repo: 'widgets', runId, ...(attemptStartedAt === undefined ? {} : { attemptStartedAt }), logger });
   }
 
   async function rejects(runId: number, why: RegExp): Promise<void> {
@@ -97,19 +97,33 @@ describe('the report artifact', () => {
     assert.deepEqual(await download(expired), { found: false, reason: `the "fixpoint-report" artifact of workflow run ${expired} has expired` });
   });
 
-  it('takes the newest of several artifacts of the name (a re-run attempt)', async () => {
+  it('takes the newest of several artifacts of the name, and none an earlier attempt of the run uploaded', async () => {
     const runId = runWith(await zipArchive({ [REPORT_FILE]: '{}' }));
-    fake.addArtifact(runId, REPORT_ARTIFACT_NAME, await zipArchive({ [REPORT_FILE]: JSON.stringify(MINIMAL) }));
-    const result = await download(runId);
+    const newest = fake.addArtifact(runId, REPORT_ARTIFACT_NAME, await zipArchive({ [REPORT_FILE]: JSON.stringify(MINIMAL) }));
+    const result = await download(runId, newest.createdAt);
     assert.ok(result.found);
     assert.deepEqual(result.report, MINIMAL);
+    const later = new Date(Date.parse(newest.createdAt) + 1000).toISOString();
+    assert.deepEqual(await download(runId, later), { found: false, reason: `only an earlier attempt of workflow run ${runId} uploaded a "fixpoint-report" artifact` });
   });
 
-  it('retries storage that fails, then reads the archive', async () => {
+  it('retries storage that fails, with a fresh signed URL each time, then reads the archive', async () => {
     const runId = runWith(await zipArchive({ [REPORT_FILE]: JSON.stringify(MINIMAL) }));
     fake.fail({ method: 'GET', path: /^\/blobs\//, status: 503, times: 2 });
+    const before = fake.requests.length;
     const result = await download(runId);
     assert.ok(result.found);
+    const asked = fake.requests.slice(before).map((request) => request.pathname.replace(/\d+/g, 'N'));
+    assert.deepEqual(asked.filter((path) => path.endsWith('/zip')).length, 3);
+  });
+
+  it('gives up on storage that keeps failing, and on an API that sends no redirect, as failures to reach the artifact, not rejections', async () => {
+    const failing = runWith(await zipArchive({ [REPORT_FILE]: JSON.stringify(MINIMAL) }));
+    fake.fail({ method: 'GET', path: /^\/blobs\//, status: 503, times: 3 });
+    await assert.rejects(download(failing), (error: unknown) => !(error instanceof ArtifactError) && /from storage failed: HTTP 503$/.test((error as Error).message));
+    const unredirected = runWith(await zipArchive({ [REPORT_FILE]: JSON.stringify(MINIMAL) }));
+    fake.fail({ method: 'GET', path: /\/actions\/artifacts\/\d+\/zip$/, status: 200, body: {}, times: 3 });
+    await assert.rejects(download(unredirected), (error: unknown) => !(error instanceof ArtifactError) && /answered 200 without a download location/.test((error as Error).message));
   });
 
   describe('rejects an artifact that is not a report this tool wrote', () => {
@@ -120,7 +134,7 @@ describe('the report artifact', () => {
       assert.ok(fake.requests.slice(before).every((request) => !request.pathname.startsWith('/blobs/')), 'storage was not asked');
     });
 
-    it('when storage serves more than the listing said', async () => {
+    it('when storage serves more than an archive may have, whatever the listing says', async () => {
       await rejects(runWith(Buffer.alloc(6 * 1024 * 1024), { sizeInBytes: 1000 }), /its archive is more than the 5308416 bytes a report's archive may have/);
     });
 
@@ -159,16 +173,35 @@ describe('parseReport', () => {
   });
 });
 
-describe('schemaViolations', () => {
+describe('parseReport against diff-report.schema.json', () => {
+  const violation = (report: unknown) => {
+    try {
+      parseReport(Buffer.from(JSON.stringify(report)), 'the test report');
+      return undefined;
+    } catch (error) {
+      assert.ok(error instanceof ArtifactError);
+      return /does not match diff-report\.schema\.json: (.*)$/.exec(error.message)?.[1];
+    }
+  };
+
   it('names an unknown key, a wrong enum value and a string over its cap', () => {
-    const report = { ...MINIMAL, extra: true, verdict: { ...MINIMAL.verdict, failOn: 'sometimes', summary: 'x'.repeat(5000) } };
-    const problems = schemaViolations(report);
-    assert.ok(problems.includes('the report has the unknown key "extra"'), problems.join('\n'));
-    assert.ok(problems.includes('/verdict/failOn must be one of "new-findings", "any-finding", "converged-change", "never"'), problems.join('\n'));
-    assert.ok(problems.includes('/verdict/summary must NOT have more than 1000 characters'), problems.join('\n'));
+    assert.equal(violation({ ...MINIMAL, extra: true }), 'the report has the unknown key "extra"');
+    assert.equal(violation({ ...MINIMAL, verdict: { ...MINIMAL.verdict, failOn: 'sometimes' } }), '/verdict/failOn must be one of "new-findings", "any-finding", "converged-change", "never"');
+    assert.equal(violation({ ...MINIMAL, verdict: { ...MINIMAL.verdict, summary: 'x'.repeat(5000) } }), '/verdict/summary must NOT have more than 1000 characters');
   });
 
   it('rejects a head SHA that is not a commit id', () => {
-    assert.deepEqual(schemaViolations({ ...MINIMAL, head: { ref: 'HEAD', sha: 'HEAD; rm -rf /' } }), ['/head/sha must match pattern "^(?:[0-9a-f]{40}|[0-9a-f]{64})$"']);
+    assert.equal(violation({ ...MINIMAL, head: { ref: 'HEAD', sha: 'HEAD; rm -rf /' } }), '/head/sha must match pattern "^(?:[0-9a-f]{40}|[0-9a-f]{64})$"');
+  });
+
+  it('cuts a hostile key short in the message', () => {
+    assert.equal(violation({ ...MINIMAL, ['k'.repeat(10_000)]: 1 })?.length, 200);
+  });
+
+  // Collecting every violation would take Ajv time quadratic in their number: hours for this one.
+  it('rejects millions of wrong items at the first', { timeout: 60_000 }, () => {
+    const forged = Buffer.from(`{"scenarios":[${'0,'.repeat(2_000_000)}0]}`);
+    assert.ok(forged.length <= MAX_REPORT_BYTES);
+    assert.throws(() => parseReport(forged, 'the forged report'), /does not match diff-report\.schema\.json: the report must have required property/);
   });
 });

@@ -8,7 +8,7 @@ const SHA = 'c'.repeat(40);
 describe('workflowRunContext', () => {
   it('takes the head, the fork and the listed pull requests from the payload', () => {
     const payload = {
-      workflow_run: { id: 77, head_sha: SHA, head_branch: 'feature', head_repository: { full_name: 'mallory/widgets' }, html_url: 'https://github.com/acme/widgets/actions/runs/1', pull_requests: [{ number: 3, head: { sha: SHA } }, { number: 'x' }] },
+      workflow_run: { id: 77, head_sha: SHA, head_branch: 'feature', head_repository: { full_name: 'mallory/widgets' }, html_url: 'https://github.com/acme/widgets/actions/runs/1', run_started_at: '2026-11-23T08:00:00Z', pull_requests: [{ number: 3, head: { sha: SHA } }, { number: 'x' }] },
       repository: { name: 'widgets', owner: { login: 'acme' } },
     };
     assert.deepEqual(workflowRunContext(payload, {}), {
@@ -18,6 +18,7 @@ describe('workflowRunContext', () => {
       headBranch: 'feature',
       pullRequests: [{ number: 3, headSha: SHA }],
       runUrl: 'https://github.com/acme/widgets/actions/runs/1',
+      runStartedAt: '2026-11-23T08:00:00Z',
       owner: 'acme',
       repo: 'widgets',
     });
