@@ -231,7 +231,9 @@ async function postComment(inputs: ActionInputs, context: PullRequestContext, re
   const octokit = createOctokit(inputs.githubToken, { ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}), logger });
   const reportUrl = runUrl(env);
   const body = renderComment(report, reportUrl === undefined ? {} : { reportUrl });
-  const result = await upsertComment({ octokit, owner: context.owner, repo: context.repo, issueNumber: context.number, body, mode: inputs.comment, logger });
+  const { owner, repo, number } = context;
+  const currentHead = async () => (await octokit.rest.pulls.get({ owner, repo, pull_number: number })).data.head.sha;
+  const result = await upsertComment({ octokit, owner, repo, issueNumber: number, body, mode: inputs.comment, currentHead, logger });
   core.setOutput('comment-url', result.url ?? '');
   core.info(`fixpoint: pull request comment ${result.action}${result.url === undefined ? '' : `: ${result.url}`}`);
   const posted = result.action !== 'failed' && result.action !== 'skipped';

@@ -126,6 +126,22 @@ describe('the Action (dist/index.js) on a pull request', () => {
     assert.equal(mallory.body, '<!-- fixpoint:v1 {"base":"x"} -->\nnot from the bot');
   });
 
+  it('leaves alone the comment of a newer push: this run\'s head is no longer the pull request\'s', async () => {
+    const sticky = staleSticky();
+    const newer = 'c'.repeat(40);
+    sticky.body = `<!-- fixpoint:v1 {"version":"0.1.0","base":"x","head":"${newer}","scenarios":[]} -->\nthe newer run's report`;
+    const pull = fake.addPullRequest({ number: PULL, headSha: newer, headRepository: 'acme/widgets' });
+    const before = fake.writes().length;
+    const artifacts = fake.artifacts.length;
+    const result = await runAction({ 'fail-on': 'never' });
+    fake.pullRequests.splice(fake.pullRequests.indexOf(pull), 1);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /fixpoint: pull request comment superseded: https:\/\/github\.com\/acme\/widgets\/pull\/7#issuecomment-\d+/);
+    assert.equal(fake.writes().length, before);
+    assert.equal(sticky.body, `<!-- fixpoint:v1 {"version":"0.1.0","base":"x","head":"${newer}","scenarios":[]} -->\nthe newer run's report`);
+    assert.equal(fake.artifacts.length, artifacts, 'nothing for the companion to post either');
+  });
+
   for (const [status, message, pattern] of [
     [403, 'Resource not accessible by integration', /fork/i],
     [422, 'Validation Failed: Body is too long', /too long/i],

@@ -15,17 +15,20 @@
  * A comment is ours when its author has our user id, or our login (case aside), or, being a Bot,
  * our login with the `[bot]` suffix GitHub reserves for Apps (GraphQL may name a bot without it).
  *
+ * A run whose commit is no longer the pull request's head leaves alone a comment that is about the
+ * new head: without it, an older run finishing last would put its stale report over the newer one.
+ *
  * Nothing here throws: a comment that cannot be written degrades to a warning for the job summary,
  * because a failed comment must never fail the check.
  */
-import { COMMENT_MARKER_PREFIX } from '../report/markdown.ts';
+import { COMMENT_MARKER_PREFIX, commentMetadata } from '../report/markdown.ts';
 import type { GitHubClient, GitHubLogger } from './octokit.ts';
 
 /** What to do with the sticky comment: edit it in place, post it anew (notifying reviewers), or leave the pull request alone. */
 export type CommentMode = 'update' | 'recreate' | 'off';
 
 /** What `upsertComment` did with the sticky comment. */
-export type CommentAction = 'created' | 'updated' | 'recreated' | 'unchanged' | 'skipped' | 'failed';
+export type CommentAction = 'created' | 'updated' | 'recreated' | 'unchanged' | 'superseded' | 'skipped' | 'failed';
 
 /** Where and what to post. */
 export interface UpsertCommentArguments {
@@ -37,6 +40,8 @@ export interface UpsertCommentArguments {
   /** the whole comment, marker line first (`renderComment`) */
   readonly body: string;
   readonly mode: CommentMode;
+  /** the pull request's head now (asked only when the sticky comment is about another commit than `body`); undefined when unknown */
+  readonly currentHead?: () => Promise<string | undefined>;
   readonly logger: GitHubLogger;
 }
 
@@ -98,6 +103,7 @@ export async function upsertComment(args: UpsertCommentArguments): Promise<Upser
   }
   const newest = ours.at(-1);
   if (newest === undefined) return createComment(args);
+  if (await isAboutNewerHead(args, newest)) return { action: 'superseded', url: newest.url };
   const older = ours.slice(0, -1);
   return args.mode === 'recreate' ? recreate(args, newest, older) : update(args, newest, older);
 }
@@ -117,6 +123,23 @@ async function recreate(args: UpsertCommentArguments, newest: ListedComment, old
   if (created.action === 'failed') return created;
   const warning = await deleteComments(args, [...older, newest]);
   return withWarning({ ...created, action: 'recreated' }, warning);
+}
+
+/** Whether `comment` is about the pull request's current head while `args.body` is about an older commit. */
+async function isAboutNewerHead(args: UpsertCommentArguments, comment: ListedComment): Promise<boolean> {
+  const theirs = commentMetadata(comment.body)?.head;
+  const ours = commentMetadata(args.body)?.head;
+  if (args.currentHead === undefined || typeof theirs !== 'string' || ours === undefined || theirs === ours) return false;
+  let current: string | undefined;
+  try {
+    current = await args.currentHead();
+  } catch (error) {
+    args.logger.debug(`The pull request's head is unknown (${messageOf(error)}); updating the comment.`);
+    return false;
+  }
+  if (current !== theirs) return false;
+  args.logger.info(`The Fixpoint comment is about ${theirs}, the pull request's head now; this run checked ${ours}, an older commit, so it leaves the comment alone: ${comment.url}`);
+  return true;
 }
 
 /** The result for a sticky comment that already says exactly this: no write at all. */

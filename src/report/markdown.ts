@@ -91,7 +91,19 @@ export function renderJobSummary(diff: DiffReport): string {
   return fit(document, MAX_JOB_SUMMARY_BYTES, (text) => Buffer.byteLength(text, 'utf8'), JSON_REPORT);
 }
 
-/** The hidden first line of the comment: `<!-- fixpoint:v1 {"base":…,"head":…,"scenarios":[…]} -->`. */
+/** What the marker says of the report it heads. */
+export interface CommentMetadata {
+  /** the Fixpoint release that rendered it */
+  readonly version: string;
+  /** each side's commit SHA, or its ref when it has none (a working tree) */
+  readonly base: string;
+  readonly head: string;
+  readonly scenarios: readonly string[];
+  /** scenarios checked but left out of `scenarios` for length */
+  readonly moreScenarios?: number;
+}
+
+/** The hidden first line of the comment: `<!-- fixpoint:v1 {"version":…,"base":…,"head":…,"scenarios":[…]} -->`. */
 export function commentMarker(diff: DiffReport): string {
   const scenarios = diff.scenarios.filter((scenario) => scenario.status !== 'not-checked').map((scenario) => scenario.name);
   // Bounded so a config with thousands of scenarios cannot crowd the comment; a reader wanting all has the report.
@@ -102,8 +114,26 @@ export function commentMarker(diff: DiffReport): string {
     if (length > 2000) break;
     listed.push(name);
   }
-  const data = { base: sideName(diff.base), head: sideName(diff.head), scenarios: listed, ...(listed.length < scenarios.length ? { moreScenarios: scenarios.length - listed.length } : {}) };
+  const data: CommentMetadata = {
+    version: diff.tool.version,
+    base: diff.base.sha ?? diff.base.ref,
+    head: diff.head.sha ?? diff.head.ref,
+    scenarios: listed,
+    ...(listed.length < scenarios.length ? { moreScenarios: scenarios.length - listed.length } : {}),
+  };
   return `${COMMENT_MARKER_PREFIX}${commentJson(data)} -->`;
+}
+
+/** The metadata of a comment that starts with a marker; undefined for any other comment, or a marker this release cannot read. */
+export function commentMetadata(body: string): Partial<CommentMetadata> | undefined {
+  const firstLine = body.split('\n', 1)[0]!.trim();
+  if (!firstLine.startsWith(COMMENT_MARKER_PREFIX) || !firstLine.endsWith(' -->')) return undefined;
+  try {
+    const data: unknown = JSON.parse(firstLine.slice(COMMENT_MARKER_PREFIX.length, -' -->'.length));
+    return typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Partial<CommentMetadata>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /**
  * A small fake of GitHub's REST API on 127.0.0.1 for the comment tests: issue comments with real
  * pagination (`per_page`, `page`, a `Link` header), create, edit and delete, GraphQL `viewer` and
- * `GET /user` for the token's identity, pull requests listed by commit and by state (for the
+ * `GET /user` for the token's identity, pull requests one by one, by commit and by state (for the
  * workflow_run companion), and routes told to fail. It also plays the runner's artifact service
  * as @actions/artifact uses it (the Twirp calls CreateArtifact and FinalizeArtifact, and a block
  * blob upload to the signed URL), and lists and serves a run's artifacts as the REST API does
@@ -243,7 +243,8 @@ export class FakeGitHub {
     const single = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(request.pathname);
     const commitPulls = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([0-9a-f]+)\/pulls$/.exec(request.pathname);
     const pulls = /^\/repos\/([^/]+)\/([^/]+)\/pulls$/.exec(request.pathname);
-    const key = `${request.method} ${issue ? 'issue-comments' : single ? 'comment' : commitPulls ? 'commit-pulls' : pulls ? 'pulls' : request.pathname}`;
+    const pull = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(request.pathname);
+    const key = `${request.method} ${issue ? 'issue-comments' : single ? 'comment' : commitPulls ? 'commit-pulls' : pulls ? 'pulls' : pull ? 'pull' : request.pathname}`;
     switch (key) {
       case 'GET issue-comments':
         return this.list(request, response, issue!);
@@ -255,6 +256,10 @@ export class FakeGitHub {
         return this.remove(response, single!);
       case 'GET commit-pulls':
         return send(response, 200, this.pullRequests.filter((pull) => pull.headSha === commitPulls![3]).map((pull) => this.pullJson(pull, commitPulls![1]!, commitPulls![2]!)));
+      case 'GET pull': {
+        const found = this.pullRequests.find((candidate) => candidate.number === Number(pull![3]));
+        return found === undefined ? send(response, 404, { message: 'Not Found' }) : send(response, 200, this.pullJson(found, pull![1]!, pull![2]!));
+      }
       case 'GET pulls': {
         const state = request.query.get('state') ?? 'open';
         const listed = this.pullRequests.filter((pull) => state === 'all' || pull.state === state);

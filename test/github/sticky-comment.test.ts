@@ -27,9 +27,9 @@ describe('the sticky pull-request comment', () => {
   }
 
   /** One run of the Action's comment step against the fake; retries and pacing shrunk to milliseconds. */
-  function run(body: string, mode: CommentMode = 'update'): Promise<UpsertCommentResult> {
+  function run(body: string, mode: CommentMode = 'update', currentHead?: () => Promise<string | undefined>): Promise<UpsertCommentResult> {
     const octokit = createOctokit('ghs_test', { baseUrl: fake.baseUrl, logger, backoffUnitMilliseconds: 1, writeIntervalMilliseconds: 0 });
-    return upsertComment({ octokit, owner: 'acme', repo: 'widgets', issueNumber: PULL, body, mode, logger });
+    return upsertComment({ octokit, owner: 'acme', repo: 'widgets', issueNumber: PULL, body, mode, logger, ...(currentHead === undefined ? {} : { currentHead }) });
   }
 
   /** The requests of the last run only. */
@@ -87,6 +87,43 @@ describe('the sticky pull-request comment', () => {
       [`GET /repos/acme/widgets/issues/${PULL}/comments`, 'POST /graphql'],
       'only the comment list and the identity query',
     );
+  });
+
+  describe('when the comment is about another commit than this run', () => {
+    for (const mode of ['update', 'recreate'] as const) {
+      it(`leaves it alone (${mode}) when it is about the pull request's head and this run checked an older commit`, async () => {
+        await run(report('newer', 'bbb222'));
+        const before = fake.writes().length;
+        const result = await run(report('older', 'aaa111'), mode, async () => 'bbb222');
+        assert.equal(result.action, 'superseded');
+        assert.match(result.url ?? '', /#issuecomment-\d+$/);
+        assert.equal(fake.writes().length, before);
+        assert.equal(fake.commentsOn(PULL)[0]?.body, report('newer', 'bbb222'));
+        assert.ok(logger.lines.some((line) => /is about bbb222, the pull request's head now; this run checked aaa111/.test(line)), logger.lines.join('\n'));
+      });
+    }
+
+    it('updates it when this run checked the head', async () => {
+      await run(report('older', 'aaa111'));
+      const result = await run(report('newer', 'bbb222'), 'update', async () => 'bbb222');
+      assert.equal(result.action, 'updated');
+    });
+
+    it('updates it when the head cannot be learnt', async () => {
+      await run(report('newer', 'bbb222'));
+      const result = await run(report('older', 'aaa111'), 'update', () => Promise.reject(new Error('404 Not Found')));
+      assert.equal(result.action, 'updated');
+    });
+
+    it('does not ask for the head when the comment is about this run\'s commit', async () => {
+      await run(report('first', 'aaa111'));
+      let asked = 0;
+      const result = await run(report('second', 'aaa111'), 'update', async () => {
+        asked += 1;
+        return 'aaa111';
+      });
+      assert.deepEqual([result.action, asked], ['updated', 0]);
+    });
   });
 
   it('finds the sticky comment on page 3 of 3', async () => {

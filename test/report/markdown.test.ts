@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COMMENT_MARKER_PREFIX, DEFAULT_MAX_CHARACTERS, MAX_JOB_SUMMARY_BYTES, renderComment, renderJobSummary } from '../../src/report/markdown.ts';
+import { COMMENT_MARKER_PREFIX, commentMetadata, DEFAULT_MAX_CHARACTERS, MAX_JOB_SUMMARY_BYTES, renderComment, renderJobSummary } from '../../src/report/markdown.ts';
 import { headBuildErrorDiff, hostileDiff, HOSTILE_NAME, hugeDiff, mixedDiff, noChangeDiff, smallDiff } from './fixtures.ts';
 import { ALLOWED_TAGS, assertGolden, fencedBlocks, markdownHtml, parseSequence, tableShapes, tagNames } from './helpers.ts';
 
@@ -45,11 +45,19 @@ describe('the pull-request comment', () => {
     assert.equal(summary, comment.slice(comment.indexOf('\n') + 1).replace(` · full report in the [job summary](${REPORT_URL})`, ''));
   });
 
-  it('starts with the hidden marker a later stage finds its sticky comment by', () => {
-    const [first] = renderComment(smallDiff(), {}).split('\n');
+  it('starts with the hidden marker a later stage finds its sticky comment by: tool version, base and head SHAs, scenarios', () => {
+    const diff = smallDiff();
+    const body = renderComment(diff, {});
+    const [first] = body.split('\n');
     assert.ok(first !== undefined && first.startsWith(COMMENT_MARKER_PREFIX) && first.endsWith(' -->'), first);
     const data: unknown = JSON.parse(first.slice(COMMENT_MARKER_PREFIX.length, -' -->'.length));
-    assert.deepEqual(data, { base: '3f2c1aa', head: '9b7e410', scenarios: ['expand', 'expand-crash'] });
+    const expected = { version: diff.tool.version, base: diff.base.sha, head: diff.head.sha, scenarios: ['expand', 'expand-crash'] };
+    assert.deepEqual(data, expected);
+    assert.deepEqual(commentMetadata(body), expected);
+  });
+
+  it('reads no metadata from a comment without a well-formed marker', () => {
+    for (const body of ['plain words', '<!-- fixpoint:v1 {"head": -->\n', '<!-- fixpoint:v1 [1] -->', 'quoted:\n<!-- fixpoint:v1 {"head":"x"} -->']) assert.equal(commentMetadata(body), undefined, body);
   });
 
   it('keeps its tables whole and writes no HTML of its own beyond details, summary, sub and br', () => {
