@@ -1,7 +1,8 @@
 /**
  * The Action where neither the user's project nor the Action's checkout has esbuild (whose native
- * binary cannot be bundled into dist/index.js): it installs esbuild once into RUNNER_TEMP with npm,
- * from the registry, and reuses that copy on the next run.
+ * binary cannot be bundled into dist/index.js): it installs esbuild once into RUNNER_TEMP with npm
+ * and reuses that copy on the next run. npm is told to prefer its cache, which `npm ci` of this
+ * repository filled with the same esbuild, so the test needs the registry no more than that did.
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
@@ -50,7 +51,7 @@ describe('the Action (dist/index.js) without esbuild anywhere it can resolve it'
   function runAction(): Promise<ActionRun> {
     runs += 1;
     const folder = join(outside, 'runner', `run-${runs}`);
-    return runDist({ folder, dist: join(outside, 'action', 'dist', 'index.js'), inputs: { comment: 'off' }, eventName: 'pull_request', payload, workspace: repository.directory, apiUrl: fake.baseUrl, temp: join(outside, 'runner', 'temp') });
+    return runDist({ folder, dist: join(outside, 'action', 'dist', 'index.js'), inputs: { comment: 'off' }, eventName: 'pull_request', payload, workspace: repository.directory, apiUrl: fake.baseUrl, temp: join(outside, 'runner', 'temp'), env: { npm_config_prefer_offline: 'true' } });
   }
 
   it('installs esbuild into RUNNER_TEMP and checks the pull request with it', async () => {

@@ -72,6 +72,8 @@ export interface RunSetup {
   readonly dist?: string;
   /** the runner's artifact service (ACTIONS_RESULTS_URL, ACTIONS_RUNTIME_TOKEN); unset: none, as on a local runner */
   readonly artifactService?: { readonly resultsUrl: string; readonly runtimeToken: string };
+  /** more environment variables */
+  readonly env?: Record<string, string>;
 }
 
 const INPUT_DEFAULTS: Record<string, string> = {
@@ -117,6 +119,7 @@ export async function runDist(setup: RunSetup): Promise<ActionRun> {
     GITHUB_WORKSPACE: setup.workspace,
     RUNNER_TEMP: temp,
     ...(setup.artifactService === undefined ? {} : { ACTIONS_RESULTS_URL: setup.artifactService.resultsUrl, ACTIONS_RUNTIME_TOKEN: setup.artifactService.runtimeToken }),
+    ...setup.env,
   });
   const child = spawn(process.execPath, [setup.dist ?? DIST], { cwd: setup.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
