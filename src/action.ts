@@ -20,7 +20,8 @@ import type { DiffReport } from './diff/diff-report.ts';
 import { diff } from './diff/run-diff.ts';
 import { repositoryRoot } from './diff/worktree.ts';
 import { diffAnnotations } from './github/annotations.ts';
-import { EventError, ensureHistory, PULL_REQUEST_TARGET_REFUSAL, pullRequestContext, type PullRequestContext } from './github/context.ts';
+import { ensureHistory, PULL_REQUEST_TARGET_REFUSAL, pullRequestContext, type PullRequestContext } from './github/context.ts';
+import { EventError } from './github/event-payload.ts';
 import { InputError, readInputs, type ActionInputs } from './github/inputs.ts';
 import { findPullRequest } from './github/find-pull-request.ts';
 import { createOctokit } from './github/octokit.ts';
@@ -28,9 +29,13 @@ import { ArtifactError, downloadReportArtifact, REPORT_ARTIFACT_NAME, REPORT_FIL
 import { upsertComment } from './github/sticky-comment.ts';
 import { workflowRunContext } from './github/workflow-run.ts';
 import { renderComment, renderJobSummary } from './report/markdown.ts';
+import { errorMessage } from './error-message.ts';
 
 /** How long installing esbuild into RUNNER_TEMP may take before the run gives up. */
 const ESBUILD_INSTALL_TIMEOUT_MS = 5 * 60 * 1000;
+
+/** Where the GitHub clients report retries, waits and what they did: the step's log. */
+const LOGGER = { debug: core.debug, info: core.info, warning: core.warning };
 
 /** A failure the workflow's author can fix (inputs, event, checkout): its message is shown as is. */
 class UsageError extends Error {
@@ -48,7 +53,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       core.setFailed(error.message);
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     core.setFailed(
       `fixpoint failed with an internal error, a bug in Fixpoint and not a problem of this pull request: ${message}. ` +
         'Please report it at https://github.com/fixpoint/fixpoint/issues with the step\'s debug log (re-run with debug logging enabled).',
@@ -64,12 +69,12 @@ async function check(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void
   const directory = resolve(workspace, inputs.workingDirectory);
   if (!existsSync(directory)) throw new UsageError(`input "working-directory" is "${inputs.workingDirectory}", but ${directory} does not exist`);
   const repository = await repositoryRoot(directory).catch((error: unknown) => {
-    throw new UsageError(`${directory} is not inside a git repository: check the repository out with actions/checkout (and fetch-depth: 0) before this step (${messageOf(error)})`);
+    throw new UsageError(`${directory} is not inside a git repository: check the repository out with actions/checkout (and fetch-depth: 0) before this step (${errorMessage(error)})`);
   });
   const base = inputs.base ?? context.baseSha;
   const head = inputs.head ?? context.headSha;
   await ensureHistory(repository, base, { headSha: head }).catch((error: unknown) => {
-    throw new UsageError(messageOf(error));
+    throw new UsageError(errorMessage(error));
   });
   await provideEsbuild(directory, env);
 
@@ -90,19 +95,13 @@ async function check(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<void
     },
   });
 
-  const reportPath = join(runnerTemp(env), REPORT_FILE);
-  await mkdir(runnerTemp(env), { recursive: true });
-  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-  const verdict = report.verdict.failed ? 'failed' : 'passed';
-  core.setOutput('verdict', verdict);
-  core.setOutput('report-path', reportPath);
-  core.setOutput('new-findings', String(report.verdict.newFindings));
+  const temp = await publishReport(report, env);
 
   emitAnnotations(report, { workspace, repository, ...(headCheckout === undefined || headCheckout === repository ? {} : { checkout: headCheckout }) });
   const posting = await postComment(inputs, context, report, env);
   const summaryNotes = [...posting.warnings];
   // What this run meant to post but could not (a fork's read-only token, a refused write), the companion posts.
-  if (context.kind === 'pull_request' && inputs.comment !== 'off' && !posting.posted) summaryNotes.push(...(await uploadForCompanion(runnerTemp(env), env)));
+  if (context.kind === 'pull_request' && inputs.comment !== 'off' && !posting.posted) summaryNotes.push(...(await uploadForCompanion(temp, env)));
 
   let summary = renderJobSummary(report);
   if (summaryNotes.length > 0) summary += `\n\n${summaryNotes.map((note) => `> [!WARNING]\n> ${note.split('\n').join('\n> ')}`).join('\n\n')}\n`;
@@ -128,16 +127,15 @@ async function comment(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     );
   }
   const run = workflowRunContext(await eventPayload(env), env);
-  const logger = { debug: core.debug, info: core.info, warning: core.warning };
-  const octokit = createOctokit(inputs.githubToken, { ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}), logger });
+  const octokit = createOctokit(inputs.githubToken, { ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}), logger: LOGGER });
   let download;
   try {
-    download = await downloadReportArtifact({ octokit, owner: run.owner, repo: run.repo, runId: run.runId, ...(run.runStartedAt === undefined ? {} : { attemptStartedAt: run.runStartedAt }), logger });
+    download = await downloadReportArtifact({ octokit, owner: run.owner, repo: run.repo, runId: run.runId, ...(run.runStartedAt === undefined ? {} : { attemptStartedAt: run.runStartedAt }), logger: LOGGER });
   } catch (error) {
     if (error instanceof ArtifactError) throw error;
     const status = (error as { status?: unknown }).status;
     const hint = status === 403 || status === 404 ? 'the token needs `permissions: actions: read`' : 're-run this workflow to try again';
-    core.warning(`fixpoint: could not download the "${REPORT_ARTIFACT_NAME}" artifact of workflow run ${run.runId} (${messageOf(error)}), so no comment is posted; ${hint}`);
+    core.warning(`fixpoint: could not download the "${REPORT_ARTIFACT_NAME}" artifact of workflow run ${run.runId} (${errorMessage(error)}), so no comment is posted; ${hint}`);
     return;
   }
   if (!download.found) {
@@ -150,21 +148,16 @@ async function comment(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
       `fixpoint: ${source} was rejected, and nothing was posted: it is about the head commit ${report.head.sha ?? '(none: a working tree)'}, but the workflow run that uploaded it checked ${run.headSha}`,
     );
   }
-  const reportPath = join(runnerTemp(env), REPORT_FILE);
-  await mkdir(runnerTemp(env), { recursive: true });
-  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
-  core.setOutput('verdict', report.verdict.failed ? 'failed' : 'passed');
-  core.setOutput('report-path', reportPath);
-  core.setOutput('new-findings', String(report.verdict.newFindings));
+  await publishReport(report, env);
   // The companion's own summary shows the report too: where a reader looks should the comment fail.
   if (env['GITHUB_STEP_SUMMARY']) await core.summary.addRaw(renderJobSummary(report), true).write();
 
   let number = run.pullRequests.find((pull) => pull.headSha === run.headSha)?.number;
   if (number === undefined) {
     try {
-      number = await findPullRequest({ octokit, owner: run.owner, repo: run.repo, headSha: run.headSha, ...(run.headRepository === undefined ? {} : { headRepository: run.headRepository }), logger });
+      number = await findPullRequest({ octokit, owner: run.owner, repo: run.repo, headSha: run.headSha, ...(run.headRepository === undefined ? {} : { headRepository: run.headRepository }), logger: LOGGER });
     } catch (error) {
-      core.warning(`fixpoint: could not find the pull request of commit ${run.headSha} in ${run.owner}/${run.repo} (${messageOf(error)}), so no comment is posted; the job summary has the report`);
+      core.warning(`fixpoint: could not find the pull request of commit ${run.headSha} in ${run.owner}/${run.repo} (${errorMessage(error)}), so no comment is posted; the job summary has the report`);
       return;
     }
   }
@@ -173,10 +166,22 @@ async function comment(inputs: ActionInputs, env: NodeJS.ProcessEnv): Promise<vo
     return;
   }
   const body = renderComment(report, run.runUrl === undefined ? {} : { reportUrl: run.runUrl });
-  const result = await upsertComment({ octokit, owner: run.owner, repo: run.repo, issueNumber: number, body, mode: inputs.comment, logger });
+  const result = await upsertComment({ octokit, owner: run.owner, repo: run.repo, issueNumber: number, body, mode: inputs.comment, logger: LOGGER });
   core.setOutput('comment-url', result.url ?? '');
   core.info(`fixpoint: pull request #${number} comment ${result.action}${result.url === undefined ? '' : `: ${result.url}`}`);
   if (result.warning !== undefined) core.warning(result.warning);
+}
+
+/** Writes the JSON report into RUNNER_TEMP and sets the outputs that describe it; returns that folder. */
+async function publishReport(report: DiffReport, env: NodeJS.ProcessEnv): Promise<string> {
+  const temp = runnerTemp(env);
+  const reportPath = join(temp, REPORT_FILE);
+  await mkdir(temp, { recursive: true });
+  await writeFile(reportPath, `${JSON.stringify(report, null, 2)}\n`);
+  core.setOutput('verdict', report.verdict.failed ? 'failed' : 'passed');
+  core.setOutput('report-path', reportPath);
+  core.setOutput('new-findings', String(report.verdict.newFindings));
+  return temp;
 }
 
 /** The event's base, head and pull request, from GITHUB_EVENT_NAME and the payload at GITHUB_EVENT_PATH. */
@@ -192,7 +197,7 @@ async function eventPayload(env: NodeJS.ProcessEnv): Promise<unknown> {
   try {
     payload = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(`cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${messageOf(error)}`);
+    throw new UsageError(`cannot read the event payload at GITHUB_EVENT_PATH (${path}): ${errorMessage(error)}`);
   }
   return payload;
 }
@@ -227,13 +232,12 @@ async function postComment(inputs: ActionInputs, context: PullRequestContext, re
     return { posted: false, warnings: [] };
   }
   if (inputs.githubToken === '') return { posted: false, warnings: ['The pull request comment was not posted: the input "github-token" is empty.'] };
-  const logger = { debug: core.debug, info: core.info, warning: core.warning };
-  const octokit = createOctokit(inputs.githubToken, { ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}), logger });
+  const octokit = createOctokit(inputs.githubToken, { ...(env['GITHUB_API_URL'] ? { baseUrl: env['GITHUB_API_URL'] } : {}), logger: LOGGER });
   const reportUrl = runUrl(env);
   const body = renderComment(report, reportUrl === undefined ? {} : { reportUrl });
   const { owner, repo, number } = context;
   const currentHead = async () => (await octokit.rest.pulls.get({ owner, repo, pull_number: number })).data.head.sha;
-  const result = await upsertComment({ octokit, owner, repo, issueNumber: number, body, mode: inputs.comment, currentHead, logger });
+  const result = await upsertComment({ octokit, owner, repo, issueNumber: number, body, mode: inputs.comment, currentHead, logger: LOGGER });
   core.setOutput('comment-url', result.url ?? '');
   core.info(`fixpoint: pull request comment ${result.action}${result.url === undefined ? '' : `: ${result.url}`}`);
   const posted = result.action !== 'failed' && result.action !== 'skipped';
@@ -257,7 +261,7 @@ async function uploadForCompanion(directory: string, env: NodeJS.ProcessEnv): Pr
     core.info(`fixpoint: uploaded the report as the "${REPORT_ARTIFACT_NAME}" artifact${id === undefined ? '' : ` (id ${id}, ${size ?? '?'} bytes)`} for the comment workflow`);
     return [];
   } catch (error) {
-    const warning = `The report could not be uploaded as the "${REPORT_ARTIFACT_NAME}" artifact (${messageOf(error)}), so a fork-safe comment workflow has nothing to post; this summary has the report.`;
+    const warning = `The report could not be uploaded as the "${REPORT_ARTIFACT_NAME}" artifact (${errorMessage(error)}), so a fork-safe comment workflow has nothing to post; this summary has the report.`;
     core.warning(warning);
     return [warning];
   }
@@ -303,7 +307,7 @@ async function provideEsbuild(directory: string, env: NodeJS.ProcessEnv): Promis
   try {
     await promisify(execFile)(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', prefix, `esbuild@${version}`], { shell: process.platform === 'win32', timeout: ESBUILD_INSTALL_TIMEOUT_MS });
   } catch (error) {
-    throw new Error(`installing esbuild@${version} into ${prefix} failed: ${messageOf(error)}`, { cause: error });
+    throw new Error(`installing esbuild@${version} into ${prefix} failed: ${errorMessage(error)}`, { cause: error });
   }
   const after = resolveFrom(join(prefix, 'package.json'));
   if (after === undefined) throw new Error(`esbuild@${version} was installed into ${prefix} but cannot be resolved from there`);
@@ -319,6 +323,3 @@ function resolveFrom(file: string): string | undefined {
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

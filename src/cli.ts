@@ -12,6 +12,7 @@ import { diff } from './diff/run-diff.ts';
 import { GitError } from './diff/git.ts';
 import { renderComment, renderJobSummary } from './report/markdown.ts';
 import { explainTrace, renderDiff, renderReport } from './report/terminal.ts';
+import { errorMessage } from './error-message.ts';
 
 const USAGE = `usage:
   fixpoint check [--config FILE] [--scenario NAME]... [--json FILE]
@@ -49,7 +50,7 @@ function parse(args: readonly string[], options: ParseArgsOptionsConfig) {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    throw new UsageError(`${errorMessage(error)}\n${USAGE}`);
   }
 }
 
@@ -126,7 +127,7 @@ async function explainCommand(args: readonly string[]): Promise<number> {
   try {
     report = JSON.parse(await readFile(file, 'utf8')) as Report;
   } catch (error) {
-    throw new UsageError(`cannot read report ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`cannot read report ${file}: ${errorMessage(error)}`);
   }
   const scenario = report.scenarios.find((candidate) => candidate.name === values.scenario);
   if (!scenario) throw new UsageError(`${file}: no scenario "${String(values.scenario)}"; scenarios: ${report.scenarios.map((candidate) => candidate.name).join(', ')}`);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeGitHub } from './github/fake-github.ts';
 import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './diff/temporary-repository.ts';
-import { COPIER_PROJECT, copierController, NODE_MODULES, runDist, type ActionRun, type RunSetup } from './action-harness.ts';
+import { COPIER_PROJECT, NODE_MODULES, runDist, type ActionRun, type RunSetup, THROWING_COPIER } from './action-harness.ts';
 import { ALLOWED_TAGS, markdownHtml, tagNames } from './report/helpers.ts';
 import { zipArchive, zipEntries } from './github/zip-archive.ts';
 
@@ -91,7 +91,7 @@ describe('the Action (dist/index.js) in mode: comment, on workflow_run', () => {
     symlinkSync(NODE_MODULES, join(repository.directory, 'node_modules'), 'junction');
     const baseSha = repository.git('rev-parse', 'HEAD');
     // Head reads a field that is not there: a new controller error.
-    headSha = repository.commit('nested value', { 'src/copier.ts': copierController({ body: '{ value: (source.data as unknown as { nested: { value: string } }).nested.value }' }) });
+    headSha = repository.commit('nested value', { 'src/copier.ts': THROWING_COPIER });
     runner = mkdtempSync(join(REPOSITORY_TMP, 'fixpoint-companion-'));
     fake.addPullRequest({ number: PULL - 1, headSha: baseSha, headRepository: FORK });
     fake.addPullRequest({ number: PULL, headSha, headRepository: FORK });

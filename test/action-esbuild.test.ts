@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import packageJson from '../package.json' with { type: 'json' };
 import { FakeGitHub } from './github/fake-github.ts';
 import { temporaryRepository, type TemporaryRepository } from './diff/temporary-repository.ts';
-import { COPIER_PROJECT, copierController, DIST, NODE_MODULES, runDist, type ActionRun } from './action-harness.ts';
+import { COPIER_PROJECT, DIST, NODE_MODULES, runDist, type ActionRun, THROWING_COPIER } from './action-harness.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -37,7 +37,7 @@ describe('the Action (dist/index.js) without esbuild anywhere it can resolve it'
     mkdirSync(join(repository.directory, 'node_modules', '@kubernetes'), { recursive: true });
     symlinkSync(join(NODE_MODULES, '@kubernetes', 'client-node'), join(repository.directory, 'node_modules', '@kubernetes', 'client-node'), 'junction');
     const baseSha = repository.git('rev-parse', 'HEAD');
-    const headSha = repository.commit('nested value', { 'src/copier.ts': copierController({ body: '{ value: (source.data as unknown as { nested: { value: string } }).nested.value }' }) });
+    const headSha = repository.commit('nested value', { 'src/copier.ts': THROWING_COPIER });
     const repo = { full_name: 'acme/widgets', name: 'widgets', owner: { login: 'acme' } };
     payload = { action: 'synchronize', number: 3, pull_request: { number: 3, base: { sha: baseSha, repo }, head: { sha: headSha, repo } }, repository: repo };
   });

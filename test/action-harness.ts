@@ -34,6 +34,9 @@ export default defineController({
 `;
 }
 
+/** The copier reading a field ConfigMaps do not have: it throws a TypeError, a new `controller-error`. */
+export const THROWING_COPIER = copierController({ body: '{ value: (source.data as unknown as { nested: { value: string } }).nested.value }' });
+
 /** The copier project's fixpoint.yaml, naming the controller `controller`. */
 export function copierConfig(controller = 'copier'): string {
   return `controllers:\n  - { name: ${controller}, module: src/copier.ts }\nscenarios:\n  - { name: copy, objects: [objects.yaml] }\n`;

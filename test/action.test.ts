@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeGitHub } from './github/fake-github.ts';
 import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './diff/temporary-repository.ts';
-import { COPIER_PROJECT, copierController, NODE_MODULES, runDist, type ActionRun } from './action-harness.ts';
+import { COPIER_PROJECT, NODE_MODULES, runDist, type ActionRun, THROWING_COPIER } from './action-harness.ts';
 import { zipEntries } from './github/zip-archive.ts';
 import { DEFAULT_RETRIES } from '../src/github/octokit.ts';
 
@@ -27,7 +27,7 @@ describe('the Action (dist/index.js) on a pull request', () => {
     symlinkSync(NODE_MODULES, join(repository.directory, 'node_modules'), 'junction');
     const baseSha = repository.git('rev-parse', 'HEAD');
     // Head reads a field that is not there: a new controller error (and non-convergence).
-    const headSha = repository.commit('nested value', { 'src/copier.ts': copierController({ body: '{ value: (source.data as unknown as { nested: { value: string } }).nested.value }' }) });
+    const headSha = repository.commit('nested value', { 'src/copier.ts': THROWING_COPIER });
     runner = mkdtempSync(join(REPOSITORY_TMP, 'fixpoint-runner-'));
     payloadPath = join(runner, 'event.json');
     const repo = { full_name: 'acme/widgets', name: 'widgets', owner: { login: 'acme' } };

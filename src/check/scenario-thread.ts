@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { HangSignal } from './hang-signal.ts';
 import { runScenario, type ScenarioRun } from './run-scenario.ts';
 import type { WorkerMessage } from './worker-messages.ts';
+import { errorMessage } from '../error-message.ts';
 
 /** Runs the scenario `workerData` names and posts its report (or why it did not load) to the main thread. */
 export async function runScenarioThread(): Promise<void> {
@@ -20,6 +21,6 @@ export async function runScenarioThread(): Promise<void> {
     });
     post({ type: 'done', report });
   } catch (error) {
-    post({ type: 'load-error', message: error instanceof Error ? error.message : String(error) });
+    post({ type: 'load-error', message: errorMessage(error) });
   }
 }

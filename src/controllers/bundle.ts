@@ -7,6 +7,7 @@ import { threadId } from 'node:worker_threads';
 import type * as Esbuild from 'esbuild';
 import type { Message, Plugin } from 'esbuild';
 import { ModuleError } from './module-error.ts';
+import { errorMessage } from '../error-message.ts';
 
 /** A user module bundled into one ESM file that Node can import. */
 export interface Bundle {
@@ -149,7 +150,7 @@ async function isFile(path: string): Promise<boolean> {
 function buildError(module: string, projectDirectory: string, error: unknown): ModuleError {
   const messages = (error as { errors?: Message[] }).errors;
   if (!Array.isArray(messages) || messages.length === 0) {
-    return new ModuleError(module, `${module}: build failed: ${error instanceof Error ? error.message : String(error)}`);
+    return new ModuleError(module, `${module}: build failed: ${errorMessage(error)}`);
   }
   const first = messages[0]?.location?.file;
   const lines = messages.map((message) => {

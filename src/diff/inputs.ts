@@ -1,5 +1,6 @@
 import type { Config } from '../check/config.ts';
 import { bundleModule } from '../controllers/bundle.ts';
+import { errorMessage } from '../error-message.ts';
 
 /** A controller whose module does not build: which one, its module, and the build error's message. */
 export interface InputsFailure {
@@ -29,7 +30,7 @@ export async function controllerInputs(config: Config): Promise<ControllerInputs
       try {
         outcomes.set(module, { inputs: (await bundleModule(module, config.directory)).inputs });
       } catch (error) {
-        outcomes.set(module, { message: error instanceof Error ? error.message : String(error) });
+        outcomes.set(module, { message: errorMessage(error) });
       }
     }),
   );

@@ -10,6 +10,7 @@ import type { DiffReport, FailOn, ScenarioDiff, Side } from './diff-report.ts';
 import { controllerInputs } from './inputs.ts';
 import { installDependencies } from './install.ts';
 import { repositoryRoot, resolveRef, withWorktree } from './worktree.ts';
+import { errorMessage } from '../error-message.ts';
 
 export interface DiffOptions {
   /** a folder inside the repository (default: the working directory) */
@@ -141,6 +142,6 @@ function scenarioDiff(selection: ScenarioSelection, base: ReadonlyMap<string, Sc
 
 /** An error as a reader of the report should see it: paths relative to the side's checkout, which is temporary. */
 function describeError(error: unknown, root: string): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return message.split(`${root}/`).join('').split(relative(process.cwd(), root) + '/').join('');
 }

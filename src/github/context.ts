@@ -1,4 +1,6 @@
 import { git, GitError } from '../diff/git.ts';
+import { EventError, isCommitSha, malformed, objectAt, optionalStringAt, repositoryOf, shaAt, stringAt, type Json } from './event-payload.ts';
+import { errorMessage } from '../error-message.ts';
 
 /** What fixpoint compares on this run, and where the results go. */
 export interface PullRequestContext {
@@ -18,11 +20,6 @@ export interface PullRequestContext {
   readonly repo: string;
 }
 
-/** A run that fixpoint cannot or will not take base and head from; the message says what to do instead. */
-export class EventError extends Error {
-  override readonly name = 'EventError';
-}
-
 /** The events whose base and head fixpoint knows how to find. */
 export const SUPPORTED_EVENTS = ['pull_request', 'merge_group', 'workflow_dispatch'] as const;
 
@@ -38,11 +35,6 @@ export const PULL_REQUEST_TARGET_REFUSAL = [
 
 /** Default depth of the fetch that brings in a commit a shallow clone lacks. */
 const FETCH_DEPTH = 200;
-
-/** A full SHA-1 or SHA-256 commit id. */
-const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-
-type Json = Readonly<Record<string, unknown>>;
 
 /** Base, head, pull request and fork status of this run, from the event's name and payload (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`). */
 export function pullRequestContext(eventName: string, payload: unknown, env: NodeJS.ProcessEnv): PullRequestContext {
@@ -165,7 +157,7 @@ function historyError(problem: string, options?: ErrorOptions): Error {
 
 /** What to fetch for a commit or ref: a SHA as is; `origin/NAME` as the branch NAME into its remote-tracking ref. */
 function fetchSpec(ref: string): string {
-  if (SHA.test(ref)) return ref;
+  if (isCommitSha(ref)) return ref;
   const branch = /^(?:refs\/remotes\/)?origin\/(.+)$/.exec(ref)?.[1];
   return branch === undefined ? ref : `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
 }
@@ -182,7 +174,7 @@ async function hasCommit(repository: string, ref: string): Promise<boolean> {
 }
 
 function reason(error: unknown): string {
-  const text = error instanceof GitError ? error.stderr.trim() || error.message : error instanceof Error ? error.message : String(error);
+  const text = error instanceof GitError ? error.stderr.trim() || error.message : errorMessage(error);
   return text.split('\n').filter((line) => line.trim() !== '').join('; ');
 }
 
@@ -190,51 +182,4 @@ function reason(error: unknown): string {
 function isDependabot(event: Json, env: NodeJS.ProcessEnv): boolean {
   const actor = env['GITHUB_ACTOR'] ?? optionalStringAt(event, ['sender', 'login']);
   return actor === 'dependabot[bot]';
-}
-
-/** The repository of the run: the payload's `repository`, else GITHUB_REPOSITORY. */
-function repositoryOf(event: Json, env: NodeJS.ProcessEnv, eventName: string): { owner: string; repo: string } {
-  const owner = optionalStringAt(event, ['repository', 'owner', 'login']);
-  const repo = optionalStringAt(event, ['repository', 'name']);
-  if (owner !== undefined && repo !== undefined) return { owner, repo };
-  const [fromEnvOwner, fromEnvRepo, ...rest] = (env['GITHUB_REPOSITORY'] ?? '').split('/');
-  if (fromEnvOwner && fromEnvRepo && rest.length === 0) return { owner: fromEnvOwner, repo: fromEnvRepo };
-  throw malformed(eventName, 'repository.owner.login and repository.name (and GITHUB_REPOSITORY is not "owner/repo")');
-}
-
-function valueAt(value: unknown, path: readonly string[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Json)[key];
-  }
-  return current;
-}
-
-function objectAt(value: unknown, path: readonly string[], eventName: string): Json {
-  const found = valueAt(value, path);
-  if (typeof found === 'object' && found !== null && !Array.isArray(found)) return found as Json;
-  if (path.length === 0) throw new EventError(`the ${eventName} event's payload is not a JSON object (is GITHUB_EVENT_PATH the file GitHub wrote for this run?)`);
-  throw malformed(eventName, path.join('.'));
-}
-
-function optionalStringAt(value: unknown, path: readonly string[]): string | undefined {
-  const found = valueAt(value, path);
-  return typeof found === 'string' && found !== '' ? found : undefined;
-}
-
-function stringAt(value: unknown, path: readonly string[], eventName: string, name: string): string {
-  const found = optionalStringAt(value, path);
-  if (found === undefined) throw malformed(eventName, name);
-  return found;
-}
-
-function shaAt(value: unknown, path: readonly string[], eventName: string, name: string): string {
-  const found = stringAt(value, path, eventName, name);
-  if (!SHA.test(found)) throw new EventError(`the ${eventName} event's ${name} is not a commit SHA: "${found}"`);
-  return found;
-}
-
-function malformed(eventName: string, name: string): EventError {
-  return new EventError(`the ${eventName} event's payload has no ${name} (is GITHUB_EVENT_PATH the file GitHub wrote for this run?)`);
 }

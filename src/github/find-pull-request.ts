@@ -5,6 +5,7 @@
  * requests of the repository, matched by head SHA.
  */
 import type { GitHubClient, GitHubLogger } from './octokit.ts';
+import { errorMessage } from '../error-message.ts';
 
 /** Where to look, and for which commit. */
 export interface FindPullRequestArguments {
@@ -36,7 +37,7 @@ export async function findPullRequest(args: FindPullRequestArguments): Promise<n
     if (found !== undefined) return found;
     logger.debug(`No open pull request of ${owner}/${repo} lists commit ${headSha}; looking through the open pull requests.`);
   } catch (error) {
-    logger.debug(`GET /repos/${owner}/${repo}/commits/${headSha}/pulls failed (${error instanceof Error ? error.message : String(error)}); looking through the open pull requests.`);
+    logger.debug(`GET /repos/${owner}/${repo}/commits/${headSha}/pulls failed (${errorMessage(error)}); looking through the open pull requests.`);
   }
   const open = await octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: 'open', per_page: PAGE_SIZE });
   return matching(open, args);

@@ -16,6 +16,7 @@ import { fromBuffer, type Entry, type ZipFile } from 'yauzl';
 import schema from '../../diff-report.schema.json' with { type: 'json' };
 import type { DiffReport } from '../diff/diff-report.ts';
 import type { GitHubClient, GitHubLogger } from './octokit.ts';
+import { errorMessage } from '../error-message.ts';
 
 /** The artifact's name: the check run uploads under it and the companion looks for it. */
 export const REPORT_ARTIFACT_NAME = 'fixpoint-report';
@@ -102,7 +103,7 @@ async function downloadArchive(args: DownloadReportArguments, artifactId: number
       return await downloadCapped(await signedUrl(args, artifactId, source), source);
     } catch (error) {
       if (error instanceof ArtifactError || attempt === DOWNLOAD_ATTEMPTS) throw error;
-      args.logger.debug(`Downloading ${source} failed (${messageOf(error)}); trying again`);
+      args.logger.debug(`Downloading ${source} failed (${shortMessage(error)}); trying again`);
       await new Promise((resolve) => setTimeout(resolve, DOWNLOAD_RETRY_DELAY_MS * attempt));
     }
   }
@@ -153,7 +154,7 @@ async function extractReport(archive: Buffer, source: string): Promise<Buffer> {
   try {
     zip = await new Promise<ZipFile>((resolve, reject) => fromBuffer(archive, { lazyEntries: true }, (error, opened) => (error ? reject(error) : resolve(opened))));
   } catch (error) {
-    throw rejected(source, `it is not a zip archive (${messageOf(error)})`);
+    throw rejected(source, `it is not a zip archive (${shortMessage(error)})`);
   }
   try {
     const entry = await findEntry(zip, REPORT_FILE);
@@ -162,7 +163,7 @@ async function extractReport(archive: Buffer, source: string): Promise<Buffer> {
     return await readEntry(zip, entry);
   } catch (error) {
     if (error instanceof ArtifactError) throw error;
-    throw rejected(source, `its archive cannot be read (${messageOf(error)})`);
+    throw rejected(source, `its archive cannot be read (${shortMessage(error)})`);
   } finally {
     zip.close();
   }
@@ -193,13 +194,13 @@ export function parseReport(bytes: Uint8Array, source: string): DiffReport {
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (error) {
-    throw rejected(source, `it cannot be read as UTF-8 text (${messageOf(error)})`);
+    throw rejected(source, `it cannot be read as UTF-8 text (${shortMessage(error)})`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw rejected(source, `it is not valid JSON (${messageOf(error)})`);
+    throw rejected(source, `it is not valid JSON (${shortMessage(error)})`);
   }
   const violation = schemaViolation(data);
   if (violation !== undefined) throw rejected(source, `it does not match diff-report.schema.json: ${violation}`);
@@ -236,8 +237,8 @@ function rejected(source: string, why: string): ArtifactError {
 }
 
 /** An error's message, cut: parsers quote the artifact's content (a file name, a token) in theirs. */
-function messageOf(error: unknown): string {
-  return cut(error instanceof Error ? error.message : String(error));
+function shortMessage(error: unknown): string {
+  return cut(errorMessage(error));
 }
 
 function cut(text: string): string {

@@ -23,6 +23,7 @@
  */
 import { COMMENT_MARKER_PREFIX, commentMetadata } from '../report/markdown.ts';
 import type { GitHubClient, GitHubLogger } from './octokit.ts';
+import { errorMessage } from '../error-message.ts';
 
 /** What to do with the sticky comment: edit it in place, post it anew (notifying reviewers), or leave the pull request alone. */
 export type CommentMode = 'update' | 'recreate' | 'off';
@@ -134,7 +135,7 @@ async function isAboutNewerHead(args: UpsertCommentArguments, comment: ListedCom
   try {
     current = await args.currentHead();
   } catch (error) {
-    args.logger.debug(`The pull request's head is unknown (${messageOf(error)}); updating the comment.`);
+    args.logger.debug(`The pull request's head is unknown (${errorMessage(error)}); updating the comment.`);
     return false;
   }
   if (current !== theirs) return false;
@@ -184,7 +185,7 @@ async function deleteComments(args: Target, comments: readonly ListedComment[]):
     } catch (error) {
       if (statusOf(error) === 404) continue;
       kept += 1;
-      logger.warning(`Could not delete an older Fixpoint comment (${comment.url}): ${messageOf(error)}`);
+      logger.warning(`Could not delete an older Fixpoint comment (${comment.url}): ${errorMessage(error)}`);
     }
   }
   if (kept === 0) return undefined;
@@ -234,7 +235,7 @@ export async function tokenIdentity(octokit: GitHubClient, logger: GitHubLogger)
     logger.debug(`The token acts as ${viewer.login} (GraphQL viewer).`);
     return { login: viewer.login, ...(viewer.databaseId === null ? {} : { id: viewer.databaseId }), source: 'graphql' };
   } catch (error) {
-    logger.debug(`GraphQL viewer did not answer (${messageOf(error)}); asking GET /user.`);
+    logger.debug(`GraphQL viewer did not answer (${errorMessage(error)}); asking GET /user.`);
   }
   try {
     const { data } = await octokit.rest.users.getAuthenticated();
@@ -242,7 +243,7 @@ export async function tokenIdentity(octokit: GitHubClient, logger: GitHubLogger)
     return { login: data.login, id: data.id, source: 'rest' };
   } catch (error) {
     // GET /user refuses installation tokens, GITHUB_TOKEN among them: that refusal is the expected case here.
-    logger.debug(`GET /user did not answer (${messageOf(error)}); assuming the workflow's GITHUB_TOKEN (${GITHUB_ACTIONS_IDENTITY.login}).`);
+    logger.debug(`GET /user did not answer (${errorMessage(error)}); assuming the workflow's GITHUB_TOKEN (${GITHUB_ACTIONS_IDENTITY.login}).`);
     return GITHUB_ACTIONS_IDENTITY;
   }
 }
@@ -257,7 +258,7 @@ function failure(args: Target, error: unknown, step: string): UpsertCommentResul
 /** A sentence for the job summary explaining a refused request: fork token, body too long, rate limit, server trouble. */
 export function failureWarning(error: unknown, step: string): string {
   const status = statusOf(error);
-  const message = messageOf(error);
+  const message = errorMessage(error);
   const lead = `Fixpoint could not ${step}`;
   const elsewhere = 'The report is in this job summary.';
   if (status === 403 && /not accessible by integration/i.test(message)) {
@@ -283,10 +284,6 @@ function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' && status > 0 ? status : undefined;
 }
 
-/** An error's message, for logs and warnings. */
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The result with a cleanup warning added, if there is one. */
 function withWarning(result: UpsertCommentResult, warning: string | undefined): UpsertCommentResult {

@@ -28,6 +28,7 @@ import {
   type GroupResource,
 } from './status.ts';
 import { Store, type StoredObject, type StoreSnapshot } from './store.ts';
+import { errorMessage } from '../error-message.ts';
 
 /** A request as any transport hands it over: header names lower-case, body as text. */
 export interface ApiRequest {
@@ -158,7 +159,7 @@ export class ApiServer implements ApiHandler {
     try {
       return this.#dispatch(request);
     } catch (error) {
-      const apiError = error instanceof ApiError ? error : internalError(error instanceof Error ? error.message : String(error));
+      const apiError = error instanceof ApiError ? error : internalError(errorMessage(error));
       return { status: apiError.status.code, headers: JSON_HEADERS, body: JSON.stringify(apiError.status) };
     }
   }
@@ -683,7 +684,7 @@ function parseBody(request: ApiRequest): JsonObject {
   try {
     body = JSON.parse(request.body ?? '');
   } catch (error) {
-    throw badRequest(`couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`);
+    throw badRequest(`couldn't get version/kind; json parse error: ${errorMessage(error)}`);
   }
   if (!isJsonObject(body)) throw badRequest('the request body is not a JSON object');
   return body;
@@ -693,7 +694,7 @@ function parsePatch(body: string | undefined): JsonValue {
   try {
     return JSON.parse(body ?? '') as JsonValue;
   } catch (error) {
-    throw badRequest(`error decoding patch: ${error instanceof Error ? error.message : String(error)}`);
+    throw badRequest(`error decoding patch: ${errorMessage(error)}`);
   }
 }
 
@@ -747,7 +748,7 @@ function parseApplyBody(body: string | undefined): JsonObject {
   try {
     parsed = parseYaml(body ?? '');
   } catch (error) {
-    throw badRequest(`error decoding YAML: ${error instanceof Error ? error.message : String(error)}`);
+    throw badRequest(`error decoding YAML: ${errorMessage(error)}`);
   }
   if (!isJsonObject(parsed)) throw badRequest('error decoding YAML: the apply configuration is not an object');
   return parsed;
@@ -859,7 +860,7 @@ function deleteOptions(request: ApiRequest): JsonObject {
     try {
       parsed = JSON.parse(request.body);
     } catch (error) {
-      throw badRequest(`couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`);
+      throw badRequest(`couldn't get version/kind; json parse error: ${errorMessage(error)}`);
     }
     if (!isJsonObject(parsed)) throw badRequest('the request body is not DeleteOptions');
     return parsed;

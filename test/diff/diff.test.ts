@@ -5,7 +5,7 @@ import { after, describe, it } from 'node:test';
 import { diff } from '../../src/diff/run-diff.ts';
 import { renderComment } from '../../src/report/markdown.ts';
 import { REPOSITORY_TMP, temporaryRepository, type TemporaryRepository } from './temporary-repository.ts';
-import { COPIER_PROJECT, copierConfig, copierController, NODE_MODULES } from '../action-harness.ts';
+import { COPIER_PROJECT, copierConfig, copierController, NODE_MODULES, THROWING_COPIER } from '../action-harness.ts';
 
 
 const repositories: TemporaryRepository[] = [];
@@ -37,7 +37,7 @@ describe('fixpoint diff on real repositories', () => {
   });
 
   it('reports a fixed finding and passes', async () => {
-    const repository = project({ 'src/copier.ts': copierController({ body: '{ value: (source.data as unknown as { nested: { value: string } }).nested.value }' }) });
+    const repository = project({ 'src/copier.ts': THROWING_COPIER });
     repository.commit('fix the copy', { 'src/copier.ts': copierController() });
     const result = await diff({ directory: repository.directory, base: 'HEAD~1', head: 'HEAD' });
     const [scenario] = result.scenarios;

@@ -4,7 +4,8 @@ import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ensureHistory, EventError, pullRequestContext } from '../../src/github/context.ts';
+import { ensureHistory, pullRequestContext } from '../../src/github/context.ts';
+import { EventError } from '../../src/github/event-payload.ts';
 import { temporaryRepository, type TemporaryRepository } from '../diff/temporary-repository.ts';
 
 // Payloads as GitHub writes them to GITHUB_EVENT_PATH, cut to the fields that matter plus a few around them.

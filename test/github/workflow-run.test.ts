@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EventError } from '../../src/github/context.ts';
+import { EventError } from '../../src/github/event-payload.ts';
 import { workflowRunContext } from '../../src/github/workflow-run.ts';
 
 const SHA = 'c'.repeat(40);

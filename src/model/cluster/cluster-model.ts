@@ -25,6 +25,7 @@ import {
 } from './requests.ts';
 import { performUserStep, type UserStep } from './user-steps.ts';
 import { garbageCollectorActions, performGarbageCollectorAction, type GarbageCollectorAction } from '../../builtins/garbage-collector.ts';
+import { errorMessage } from '../../error-message.ts';
 
 /** A controller as the checker runs it: its declarations and its reconcile. */
 export interface RuntimeController extends WatchDeclarations {
@@ -296,7 +297,7 @@ export class ClusterModel implements Model<ClusterModelState, ClusterStep> {
       try {
         verdict = invariant.check(view);
       } catch (error) {
-        verdict = `the invariant threw: ${error instanceof Error ? error.message : String(error)}`;
+        verdict = `the invariant threw: ${errorMessage(error)}`;
       }
       if (verdict === true) continue;
       violations.push({ kind: 'invariant', subject: invariant.name, message: typeof verdict === 'string' ? verdict : `invariant ${invariant.name} does not hold` });
